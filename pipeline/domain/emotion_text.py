@@ -1,0 +1,23 @@
+"""The contract between the emotion engine and its per-language text scorers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pipeline.domain.labels import Cue
+from pipeline.domain.plutchik import Emotion
+
+
+@dataclass(frozen=True, slots=True)
+class TextScores:
+    """What a language's scorer finds in one text, before per-language calibration.
+
+    ``raw`` holds evidence strength per primary (0..1, absent = 0); ``cues`` carry character offsets into
+    the original text, so an analyst can see why.
+    """
+
+    raw: Mapping[Emotion, float]
+    valence: float
+    arousal: float
+    cues: tuple[Cue, ...] = field(default_factory=tuple)
