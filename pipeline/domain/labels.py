@@ -19,6 +19,7 @@ _VALUE = ConfigDict(frozen=True, extra="forbid")
 CueKind = Literal[
     "word", "phrase", "idiom", "emoji", "emoticon", "negation", "intensifier", "diminisher",
     "contrast", "punctuation", "caps", "repetition", "sarcasm", "selected", "voice", "signal", "model",
+    "language",
 ]
 
 
