@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from pipeline.domain.plutchik import Emotion
 
@@ -37,12 +37,17 @@ class Rating(BaseModel):
     scale: RatingScale
     value: float
 
-    @model_validator(mode="after")
-    def _value_on_scale(self) -> Rating:
-        low, high = RATING_RANGES[self.scale]
-        if not (low <= self.value <= high):
-            raise ValueError(f"value {self.value} is outside the {self.scale} scale [{low:g}, {high:g}]")
-        return self
+    @field_validator("value")
+    @classmethod
+    def _value_on_scale(cls, value: float, info: ValidationInfo) -> float:
+        # A field validator (not a model validator) so the error names `rating.value`, the field at fault.
+        scale = info.data.get("scale")
+        if scale is None:
+            return value
+        low, high = RATING_RANGES[scale]
+        if not (low <= value <= high):
+            raise ValueError(f"value {value:g} is outside the {scale} scale [{low:g}, {high:g}]")
+        return value
 
 
 class SelectedEmotion(BaseModel):
