@@ -16,6 +16,7 @@ from pipeline import __version__
 # Modules under pipeline.cli, each with register(subparsers) -> None.
 COMMAND_MODULES: tuple[str, ...] = (
     "kafka",
+    "worker",
 )
 
 

@@ -1,0 +1,127 @@
+"""One frozen settings object, read from the environment (prefix ``EMOTION_PIPELINE_``, ``__`` for nesting).
+
+Validated at start: a wrong value stops the start with a message that names the setting, e.g.
+``EMOTION_PIPELINE_KAFKA__SASL_PASSWORD: required when security_protocol is SASL_SSL``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from pipeline.domain.errors import ConfigurationError
+
+ENV_PREFIX = "EMOTION_PIPELINE_"
+
+SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
+SaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
+
+_SECTION = ConfigDict(frozen=True, extra="forbid")
+
+
+class KafkaSettings(BaseModel):
+    """How to reach the Kafka cluster, including SASL and TLS."""
+
+    model_config = _SECTION
+
+    bootstrap_servers: str = "127.0.0.1:9092"
+    client_id: str = "emotion-pipeline"
+    security_protocol: SecurityProtocol = "PLAINTEXT"
+    sasl_mechanism: SaslMechanism | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: Path | None = None
+    ssl_certfile: Path | None = None
+    ssl_keyfile: Path | None = None
+    ssl_key_password: SecretStr | None = None
+    ssl_check_hostname: bool = True
+
+    @model_validator(mode="after")
+    def _security_is_complete(self) -> KafkaSettings:
+        if self.security_protocol.startswith("SASL"):
+            for name in ("sasl_mechanism", "sasl_username", "sasl_password"):
+                if getattr(self, name) is None:
+                    raise ValueError(f"{name} is required when security_protocol is {self.security_protocol}")
+        for name in ("ssl_cafile", "ssl_certfile", "ssl_keyfile"):
+            path = getattr(self, name)
+            if path is not None and not Path(path).is_file():
+                raise ValueError(f"{name} {path} does not exist or is not a file")
+        if (self.ssl_certfile is None) != (self.ssl_keyfile is None):
+            raise ValueError("ssl_certfile and ssl_keyfile go together (client certificate and its key)")
+        return self
+
+    @property
+    def servers(self) -> list[str]:
+        return [server.strip() for server in self.bootstrap_servers.split(",") if server.strip()]
+
+
+TopicName = Annotated[str, Field(min_length=1, max_length=249, pattern=r"^[A-Za-z0-9._-]+$")]
+
+
+class TopicSettings(BaseModel):
+    """Topic names and sizes (SPEC 3). Topics that share keys must have the same partition count."""
+
+    model_config = _SECTION
+
+    interactions: TopicName = "cx.interactions"
+    enriched: TopicName = "cx.interactions.enriched"
+    alerts: TopicName = "cx.alerts.churn-risk"
+    stage_emotions: TopicName = "cx.stage-emotions"
+    dlq: TopicName = "cx.interactions.dlq"
+    partitions: Annotated[int, Field(ge=1, le=10_000)] = 8
+    replication_factor: Annotated[int, Field(ge=1, le=10)] = 1
+    create: bool = True
+
+    @model_validator(mode="after")
+    def _names_distinct(self) -> TopicSettings:
+        names = [self.interactions, self.enriched, self.alerts, self.stage_emotions, self.dlq]
+        if len(set(names)) != len(names):
+            raise ValueError("topic names must be distinct")
+        return self
+
+
+class WorkerSettings(BaseModel):
+    """The stream worker: identity, local state, HTTP server, batching."""
+
+    model_config = _SECTION
+
+    app_id: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._-]+$")] = "emotion-pipeline"
+    workdir: Path = Path(".worker")
+    store: Literal["rocksdb", "memory"] = "rocksdb"
+    web_host: str = "127.0.0.1"
+    web_port: Annotated[int, Field(ge=0, le=65535)] = 6066
+    api_token: SecretStr | None = None
+    max_record_bytes: Annotated[int, Field(ge=1024, le=16 * 1024 * 1024)] = 1024 * 1024
+    batch_size: Annotated[int, Field(ge=1, le=10_000)] = 500
+    batch_within_seconds: Annotated[float, Field(gt=0, le=10)] = 0.05
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Settings(BaseSettings):
+    """Everything the product reads from its environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", frozen=True, extra="forbid", case_sensitive=False
+    )
+
+    kafka: KafkaSettings = KafkaSettings()
+    topics: TopicSettings = TopicSettings()
+    worker: WorkerSettings = WorkerSettings()
+
+
+def env_name(location: tuple[str | int, ...]) -> str:
+    """The environment variable that sets the field at a validation-error location."""
+    parts = [str(part).upper() for part in location if not isinstance(part, int)]
+    return ENV_PREFIX + "__".join(parts)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and validate the settings; raise ConfigurationError naming the environment variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise ConfigurationError(env_name(tuple(first["loc"])), first["msg"]) from None
