@@ -55,9 +55,12 @@ Signed = Annotated[float, Field(ge=-1.0, le=1.0)]
 NonNegativeFloat = Annotated[float, Field(ge=0.0)]
 Count = Annotated[int, Field(ge=0)]
 
-_ISO_DURATION = re.compile(
-    r"^P(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
-)
+# Published in the JSON Schema too, so it must be valid ECMA-262 and Rust regex: no named groups, no
+# look-around. It refuses the empty forms "P", "PT" and "P1DT".
+_ISO_TIME = r"T(?:\d+H(?:\d+M)?(?:\d+S)?|\d+M(?:\d+S)?|\d+S)"
+ISO_DURATION_PATTERN: Final[str] = rf"^P(?:\d+D(?:{_ISO_TIME})?|{_ISO_TIME})$"
+_ISO_DURATION = re.compile(ISO_DURATION_PATTERN)
+_ISO_DURATION_PARTS = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
 
 # Output contracts: immutable, unknown fields refused, NaN refused (JSON cannot carry it), and every field
 # listed as required in the generated schema because the producer always writes it.
@@ -90,11 +93,11 @@ def iso_duration(seconds: int) -> str:
 
 def iso_duration_seconds(duration: str) -> int:
     """Seconds in an ISO 8601 duration made of days, hours, minutes and seconds (``PT15M`` -> 900)."""
-    match = _ISO_DURATION.fullmatch(duration)
-    if match is None or duration in {"P", "PT"} or duration.endswith("T"):
+    match = _ISO_DURATION_PARTS.fullmatch(duration) if _ISO_DURATION.fullmatch(duration) else None
+    if match is None:
         raise ValueError(f"{duration!r} is not an ISO 8601 duration of days, hours, minutes and seconds")
-    parts = {name: int(value) if value else 0 for name, value in match.groupdict().items()}
-    return parts["days"] * 86_400 + parts["hours"] * 3_600 + parts["minutes"] * 60 + parts["seconds"]
+    days, hours, minutes, seconds = (int(group) if group else 0 for group in match.groups())
+    return days * 86_400 + hours * 3_600 + minutes * 60 + seconds
 
 
 def stage_window_id(journey: str, stage: str, window_size_seconds: int, window_start_ms: int) -> str:
@@ -176,7 +179,7 @@ class RecommendedAction(BaseModel):
     description_zh: str | None = Field(default=None, description="What to do, in Chinese, when configured.")
     channel: str = Field(description="Channel to contact the customer on; always one where a human answers.")
     respond_within: str = Field(
-        pattern=_ISO_DURATION.pattern,
+        pattern=ISO_DURATION_PATTERN,
         description="How soon to respond, as an ISO 8601 duration, e.g. `PT15M`.",
     )
     respond_within_seconds: Count = Field(description="The same response time in seconds.")
