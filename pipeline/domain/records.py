@@ -376,6 +376,9 @@ class StageWindowResult(BaseModel):
         )
         if self.window_id != expected_id:
             raise ValueError(f"window_id must be {expected_id!r}, got {self.window_id!r}")
+        for peak in self.negative_peaks:
+            if not self.window_start <= peak.occurred_at < self.window_end:
+                raise ValueError(f"negative peak {peak.event_id} lies outside [window_start, window_end)")
         if self.good + self.neutral + self.bad != self.events:
             raise ValueError(f"good + neutral + bad must equal events ({self.events})")
         expected_ratio = self.good / self.bad if self.bad else None
