@@ -1,0 +1,137 @@
+"""One compiled matcher per journey that finds the stage cue in a text.
+
+All cues of a journey go into a single regular expression built as a trie, so one pass over the text finds
+every cue at every position (overlapping), longest first at each position. English (Latin) cues match
+case-insensitively on word boundaries, with any run of spaces or hyphens between words ("check in" also
+matches "check-in"); Chinese cues match as substrings, since Chinese has no spaces between words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Final
+
+from pipeline.domain.journeys.model import Journey
+
+# Latin letters and digits: a Latin cue may not start or end inside such a run. Not \b, because a CJK
+# character counts as a word character, and "我要refund" must still match "refund".
+_LATIN_CHARS: Final[str] = "0-9A-Za-z\u00c0-\u024f"
+_LATIN = re.compile(f"[{_LATIN_CHARS}]")
+_NOT_AFTER_LATIN: Final[str] = f"(?<![{_LATIN_CHARS}])"
+_NOT_BEFORE_LATIN: Final[str] = f"(?![{_LATIN_CHARS}])"
+_SEPARATOR = re.compile(r"[\s\-]+")
+_SEPARATOR_PATTERN: Final[str] = r"[\s\-]+"
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
+
+_END: Final[str] = ""
+
+_Trie = dict[str, "_Trie"]
+
+
+def normalize_cue(text: str) -> str:
+    """How cues compare: lower case, one space per run of spaces or hyphens, plain apostrophes."""
+    return _SEPARATOR.sub(" ", text.translate(_APOSTROPHES).lower()).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class CueMatch:
+    """A configured cue found in a text: which stage it points to and where it was found.
+
+    ``cue_length`` is the length of the cue's normalized form, so "check-in" and "check   in" rank alike.
+    """
+
+    stage_index: int
+    cue: str
+    start: int
+    end: int
+    cue_length: int
+
+
+class StageMatcher:
+    """Finds the best stage cue of one journey in a text, or the stage hinted by the channel."""
+
+    def __init__(self, journey: Journey) -> None:
+        self._journey = journey
+        self._cues: dict[str, tuple[int, str]] = {}
+        for index, stage in enumerate(journey.stages):
+            for keyword in stage.all_keywords():
+                # The loader refuses duplicates; setdefault keeps the earliest stage if one slips through.
+                self._cues.setdefault(normalize_cue(keyword), (index, keyword))
+        self._pattern = _compile(self._cues) if self._cues else None
+        self._channel_stage: dict[str, int] = {}
+        for index, stage in enumerate(journey.stages):
+            for channel in stage.channels:
+                self._channel_stage.setdefault(channel, index)
+
+    def matches(self, text: str) -> Iterator[CueMatch]:
+        """Every cue occurrence in the text, overlapping ones included, in text order."""
+        if self._pattern is None:
+            return
+        for found in self._pattern.finditer(text):
+            matched = found.group(1)
+            key = normalize_cue(matched)
+            known = self._cues.get(key)
+            if known is None:
+                # Unicode case folding can match a character that lower() maps elsewhere (the long s).
+                continue
+            index, cue = known
+            yield CueMatch(
+                stage_index=index,
+                cue=cue,
+                start=found.start(),
+                end=found.start() + len(matched),
+                cue_length=len(key),
+            )
+
+    def best_match(self, text: str, channel: str | None = None) -> CueMatch | None:
+        """The longest cue; on equal length the one whose stage hints the channel, then the earliest stage."""
+        best: CueMatch | None = None
+        best_rank: tuple[int, bool, int] | None = None
+        for match in self.matches(text):
+            stage = self._journey.stages[match.stage_index]
+            rank = (match.cue_length, channel in stage.channels, -match.stage_index)
+            if best_rank is None or rank > best_rank:
+                best, best_rank = match, rank
+        return best
+
+    def channel_stage(self, channel: str) -> int | None:
+        """The index of the first stage that hints this channel, if any."""
+        return self._channel_stage.get(channel)
+
+
+def _compile(cues: dict[str, tuple[int, str]]) -> re.Pattern[str]:
+    trie: _Trie = {}
+    for cue in cues:
+        node = trie
+        for char in cue:
+            node = node.setdefault(char, {})
+        node[_END] = {}
+    # A lookahead around the whole trie lets finditer report a match at every position, overlaps included.
+    return re.compile(f"(?=({_trie_pattern(trie, previous=None)}))", re.IGNORECASE)
+
+
+def _trie_pattern(node: _Trie, previous: str | None) -> str:
+    branches = []
+    for char in sorted(key for key in node if key != _END):
+        if char == " ":
+            head = _SEPARATOR_PATTERN
+        elif char == "'":
+            head = "['\u2018\u2019]"
+        elif previous is None and _LATIN.match(char):
+            head = _NOT_AFTER_LATIN + re.escape(char)
+        else:
+            head = re.escape(char)
+        branches.append(head + _trie_pattern(node[char], previous=char))
+    if _END in node:
+        # Longer cues are tried first; ending here is the last resort, with the word boundary after Latin.
+        ending = _NOT_BEFORE_LATIN if previous is not None and _LATIN.match(previous) else ""
+        if not branches:
+            return ending
+        if ending:
+            return "(?:" + "|".join([*branches, ending]) + ")"
+        return "(?:" + "|".join(branches) + ")?"
+    if len(branches) == 1:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"
