@@ -92,7 +92,7 @@ class WorkerSettings(BaseModel):
     workdir: Path = Path(".worker")
     store: Literal["rocksdb", "memory"] = "rocksdb"
     web_host: str = "127.0.0.1"
-    web_port: Annotated[int, Field(ge=0, le=65535)] = 6066
+    web_port: Annotated[int, Field(ge=1, le=65535)] = 6066
     api_token: SecretStr | None = None
     max_record_bytes: Annotated[int, Field(ge=1024, le=16 * 1024 * 1024)] = 1024 * 1024
     batch_size: Annotated[int, Field(ge=1, le=10_000)] = 500

@@ -1,0 +1,37 @@
+# The two commands: `make demo` runs the product end to end, `make test` runs the whole suite.
+# Both create .venv and install what they need on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+EXTRAS ?= dev,anchors
+
+.PHONY: install test unit lint demo bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[$(EXTRAS)]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -m "not broker" tests/unit tests/replay
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests bench training
+	$(BIN)/mypy
+
+demo: $(STAMP)
+	$(BIN)/python -m pipeline demo
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf .demo .kafka .worker bench/out .pytest_cache .mypy_cache .ruff_cache
