@@ -1,0 +1,203 @@
+"""The hand-written Chinese lexicon and modifiers, and longest-match lookup over a simplified text.
+
+No word segmenter: at each position the longest entry that starts there wins, so 不错 (praise) beats
+不 (a negator) and 差不多 (a blocker) beats 差. Numeric customer-service idioms (等了三个小时, 打了五次电话)
+are one compiled regular expression, matched before the lexicon.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Final, Literal, cast
+
+from pipeline.domain.labels import CueKind
+from pipeline.domain.plutchik import PRIMARY_EMOTIONS, Emotion
+
+ModifierKind = Literal["negation", "intensifier", "diminisher", "contrast", "postfix"]
+MODIFIER_KINDS: Final[frozenset[str]] = frozenset(
+    {"negation", "intensifier", "diminisher", "contrast", "postfix"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One lexicon or modifier term: what it adds (``emotions``) or how it changes its neighbour (``factor``).
+
+    ``kind`` is the cue kind an analyst sees; ``modifier`` is set for negators, intensifiers and the like
+    (a modifier's ``emotions`` apply only when it is itself modified and modifies nothing: 非常好);
+    ``sarcastic`` marks praise that reads as sarcasm after a complaint (真是太好了, [微笑]).
+    """
+
+    term: str
+    kind: CueKind
+    emotions: tuple[tuple[Emotion, float], ...] = ()
+    modifier: ModifierKind | None = None
+    factor: float = 1.0
+    sarcastic: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """An entry found at ``start:end`` of the text."""
+
+    start: int
+    end: int
+    entry: Entry
+
+
+_NUMBER = r"(?:[0-9]+|[一二两三四五六七八九十百几半好多无数]+)"
+# Idioms whose middle is a number or duration: too many spellings for a word list.
+_NUMERIC_IDIOMS: Final[tuple[tuple[str, tuple[tuple[Emotion, float], ...]], ...]] = (
+    (rf"等了{_NUMBER}个?多?(?:小时|钟头|分钟|天|周|星期|礼拜|月|年)", (("anger", 0.6), ("sadness", 0.2))),
+    (rf"打了{_NUMBER}(?:次|个|通|遍)电?话?", (("anger", 0.7),)),
+    (rf"(?:催|问|找|联系)了{_NUMBER}(?:次|遍|回)", (("anger", 0.7),)),
+    (rf"转了{_NUMBER}(?:次|个)(?:人工|客服|部门|电话)?", (("anger", 0.6), ("disgust", 0.3))),
+    (
+        rf"{_NUMBER}个?(?:小时|天|周|星期|礼拜|月)了?(?:还|都|也)?(?:没有|没|不)"
+        r"(?:到|发货|回复|回应|处理|解决|退款|退|消息|动静|人理|人管)",
+        (("anger", 0.8), ("sadness", 0.2)),
+    ),
+)
+
+
+class Lexicon:
+    """Entries by term with the lengths to try per first character, plus the numeric idiom patterns."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self._entries: dict[str, Entry] = {entry.term: entry for entry in entries}
+        lengths: dict[str, set[int]] = {}
+        for term in self._entries:
+            lengths.setdefault(term[0], set()).add(len(term))
+        # Per first character, the term lengths to try, longest first: a few dict probes per position.
+        self._lengths: dict[str, tuple[int, ...]] = {
+            first: tuple(sorted(sizes, reverse=True)) for first, sizes in lengths.items()
+        }
+        self._numeric = re.compile(
+            "|".join(f"(?P<n{index}>{pattern})" for index, (pattern, _) in enumerate(_NUMERIC_IDIOMS))
+        )
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def entry(self, term: str) -> Entry | None:
+        """The entry for exactly ``term``, if there is one."""
+        return self._entries.get(term)
+
+    def scan(self, simplified: str) -> list[Match]:
+        """Leftmost-longest, non-overlapping matches over an already simplified text."""
+        matches: list[Match] = []
+        numeric_spans = self._numeric_spans(simplified)
+        entries = self._entries
+        lengths_by_first = self._lengths
+        position = 0
+        length = len(simplified)
+        while position < length:
+            if numeric_spans and position in numeric_spans:
+                match = numeric_spans[position]
+                matches.append(match)
+                position = match.end
+                continue
+            lengths = lengths_by_first.get(simplified[position])
+            if lengths is not None:
+                for size in lengths:
+                    entry = entries.get(simplified[position : position + size])
+                    if entry is not None:
+                        matches.append(Match(position, position + size, entry))
+                        position += size
+                        break
+                else:
+                    position += 1
+            else:
+                position += 1
+        return matches
+
+    def _numeric_spans(self, simplified: str) -> dict[int, Match]:
+        # Every pattern needs 了 or a negator; most texts skip the regex entirely.
+        if "了" not in simplified and "没" not in simplified and "不" not in simplified:
+            return {}
+        spans: dict[int, Match] = {}
+        for found in self._numeric.finditer(simplified):
+            group = cast(str, found.lastgroup)
+            _, emotions = _NUMERIC_IDIOMS[int(group[1:])]
+            entry = Entry(term=found.group(), kind="idiom", emotions=emotions)
+            spans[found.start()] = Match(found.start(), found.end(), entry)
+        return spans
+
+
+def _parse_emotions(field: str, term: str) -> tuple[tuple[Emotion, float], ...]:
+    if field == "-":
+        return ()
+    parsed: list[tuple[Emotion, float]] = []
+    for part in field.split():
+        name, _, weight = part.partition(":")
+        if name not in PRIMARY_EMOTIONS:
+            raise ValueError(f"lexicon entry {term!r}: unknown emotion {name!r}")
+        parsed.append((name, float(weight)))
+    return tuple(parsed)
+
+
+def _entry_kind(term: str, flags: set[str]) -> CueKind:
+    if "sarcasm" in flags:
+        return "sarcasm"
+    if "idiom" in flags:
+        return "idiom"
+    if term.startswith("[") and term.endswith("]"):
+        return "emoticon"
+    if not any(char.isalnum() for char in term):
+        return "emoji"
+    return "phrase" if len(term) >= 3 else "word"
+
+
+def parse_lexicon(lexicon_text: str, modifiers_text: str) -> list[Entry]:
+    """Entries from the two TSV files; a malformed line raises ``ValueError`` naming the term."""
+    entries: list[Entry] = []
+    for line in lexicon_text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        term, emotions_field, *rest = line.split("\t")
+        flags = set(rest[0].split(",")) if rest and rest[0] else set()
+        entries.append(
+            Entry(
+                term=term,
+                kind=_entry_kind(term, flags),
+                emotions=_parse_emotions(emotions_field, term),
+                sarcastic="sarcastic" in flags,
+            )
+        )
+    for line in modifiers_text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        term, kind, factor, *fallback = line.split("\t")
+        if kind not in MODIFIER_KINDS:
+            raise ValueError(f"modifier {term!r}: unknown kind {kind!r}")
+        cue_kind: CueKind = "intensifier" if kind == "postfix" else cast(CueKind, kind)
+        entries.append(
+            Entry(
+                term=term,
+                kind=cue_kind,
+                emotions=_parse_emotions(fallback[0], term) if fallback else (),
+                modifier=cast(ModifierKind, kind),
+                factor=float(factor),
+            )
+        )
+    return entries
+
+
+@cache
+def chinese_lexicon() -> Lexicon:
+    """The shipped lexicon, loaded once."""
+    data = resources.files("pipeline.domain.emotion") / "data" / "zh"
+    entries = parse_lexicon(
+        (data / "lexicon.tsv").read_text(encoding="utf-8"),
+        (data / "modifiers.tsv").read_text(encoding="utf-8"),
+    )
+    return Lexicon(entries)
+
+
+def emotion_map(entry: Entry) -> Mapping[Emotion, float]:
+    """An entry's emotions as a mapping (for cues and tests)."""
+    return dict(entry.emotions)

@@ -1,0 +1,58 @@
+"""Simplified versus traditional Chinese: which script a text is in, and a simplified view of it.
+
+The lexicon is written in simplified characters. Traditional text is mapped character by character
+(one code point to one code point), so an offset into the simplified view is an offset into the original.
+The table comes from OpenCC's character dictionaries (see data/zh/SOURCES.md).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+ChineseScript = Literal["zh-Hans", "zh-Hant"]
+
+# Fullwidth ASCII (！？，ＡＢＣ) folds to halfwidth so "！！" and "!!" read alike; lengths stay equal.
+_FULLWIDTH_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
+@cache
+def _tables() -> tuple[dict[int, int], frozenset[str], frozenset[str]]:
+    """The translate table (traditional and fullwidth to simplified and halfwidth) and the script markers."""
+    data = resources.files("pipeline.domain.emotion") / "data" / "zh"
+    translate: dict[int, int] = dict(_FULLWIDTH_FOLD)
+    traditional_only: set[str] = set()
+    for line in (data / "t2s.tsv").read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        trad, simp, only = line.split("\t")
+        translate[ord(trad)] = ord(simp)
+        if only == "1":
+            traditional_only.add(trad)
+    simplified_only = frozenset((data / "simplified_only.txt").read_text(encoding="utf-8").strip())
+    return translate, frozenset(traditional_only), simplified_only
+
+
+def to_simplified(text: str) -> str:
+    """The text with traditional characters replaced by simplified ones, lower-cased, fullwidth folded.
+
+    The result has exactly the length of ``text``, so offsets carry over unchanged.
+    """
+    translate, _, _ = _tables()
+    folded = text.translate(translate)
+    lowered = folded.lower()
+    # A few characters (e.g. 'İ') grow when lower-cased; keep offsets exact by not lower-casing then.
+    return lowered if len(lowered) == len(text) else folded
+
+
+def chinese_script(text: str) -> ChineseScript:
+    """``zh-Hant`` when traditional-only characters outnumber simplified-only ones, else ``zh-Hans``."""
+    _, traditional_only, simplified_only = _tables()
+    traditional = simplified = 0
+    for char in text:
+        if char in traditional_only:
+            traditional += 1
+        elif char in simplified_only:
+            simplified += 1
+    return "zh-Hant" if traditional > simplified else "zh-Hans"
