@@ -7,7 +7,6 @@ the values that made it fire, so an analyst (and the CRM) can see why an interac
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +15,7 @@ from typing import Annotated, Final
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.domain.event import Channel, Rating, RatingScale, SelectedEmotion, Signals, Voice
+from pipeline.domain.journeys.matcher import PhraseMatcher
 from pipeline.domain.labels import EmotionResult, ExperienceResult, RuleFiring, RuleValue
 from pipeline.domain.plutchik import NEGATIVE_EMOTIONS, Emotion
 
@@ -321,23 +321,13 @@ def _check_selected_negative_emotion(facts: _Facts, rules: ExperienceRules) -> R
 
 
 @lru_cache(maxsize=16)
-def _help_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One compiled pattern per phrase set: word boundaries for Latin phrases, plain substrings for CJK."""
-    parts = [
-        re.escape(phrase) if _has_cjk(phrase) else rf"\b{re.escape(phrase)}\b"
-        for phrase in sorted(phrases, key=len, reverse=True)
-    ]
-    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+def _help_matcher(phrases: tuple[str, ...]) -> PhraseMatcher:
+    return PhraseMatcher(phrases)
 
 
 def _asks_for_help(text: str | None, phrases: tuple[str, ...]) -> str | None:
-    pattern = _help_pattern(phrases)
-    found = pattern.search(text) if text and pattern is not None else None
-    return found.group(0) if found else None
-
-
-def _has_cjk(phrase: str) -> bool:
-    return any("\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" for char in phrase)
+    found = next(_help_matcher(phrases).find_all(text or ""), None)
+    return found.phrase if found is not None else None
 
 
 def _check_no_human_reached(facts: _Facts, rules: ExperienceRules) -> RuleFiring | None:

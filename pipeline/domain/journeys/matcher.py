@@ -1,6 +1,6 @@
-"""One compiled matcher per journey that finds the stage cue in a text.
+"""Compiled phrase matchers: the stage cues of a journey, and any other phrase list (urgency, help).
 
-All cues of a journey go into a single regular expression built as a trie, so one pass over the text finds
+All phrases of a list go into a single regular expression built as a trie, so one pass over the text finds
 every cue at every position (overlapping), longest first at each position. English (Latin) cues match
 case-insensitively on word boundaries, with any run of spaces or hyphens between words ("check in" also
 matches "check-in"); Chinese cues match as substrings, since Chinese has no spaces between words.
@@ -9,7 +9,7 @@ matches "check-in"); Chinese cues match as substrings, since Chinese has no spac
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Final
 
@@ -36,11 +36,60 @@ def normalize_cue(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class CueMatch:
-    """A configured cue found in a text: which stage it points to and where it was found.
+class PhraseMatch:
+    """A configured phrase found in a text, with its offsets.
 
-    ``cue_length`` is the length of the cue's normalized form, so "check-in" and "check   in" rank alike.
+    ``length`` is the length of the phrase's normalized form, so "check-in" and "check   in" rank alike.
     """
+
+    phrase: str
+    start: int
+    end: int
+    length: int
+
+
+class PhraseMatcher:
+    """Finds configured phrases (English and Chinese mixed) in a text with one compiled pattern."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self._phrases: dict[str, str] = {}
+        for phrase in phrases:
+            self._phrases.setdefault(normalize_cue(phrase), phrase)
+        self._pattern = _compile(self._phrases) if self._phrases else None
+
+    def find_all(self, text: str) -> Iterator[PhraseMatch]:
+        """Every phrase occurrence, overlapping ones included, in text order (longest first per position)."""
+        if self._pattern is None or not text:
+            return
+        for found in self._pattern.finditer(text):
+            matched = found.group(1)
+            key = normalize_cue(matched)
+            phrase = self._phrases.get(key)
+            if phrase is None:
+                # Unicode case folding can match a character that lower() maps elsewhere (the long s).
+                continue
+            start = found.start()
+            yield PhraseMatch(phrase=phrase, start=start, end=start + len(matched), length=len(key))
+
+    def find_maximal(self, text: str) -> list[PhraseMatch]:
+        """The occurrences not inside a longer one: "不急" hides the "急" within it."""
+        found = list(self.find_all(text))
+        return [
+            match
+            for match in found
+            if not any(
+                other is not match
+                and other.start <= match.start
+                and match.end <= other.end
+                and (other.end - other.start) > (match.end - match.start)
+                for other in found
+            )
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class CueMatch:
+    """A stage cue found in a text: which stage it points to and where it was found."""
 
     stage_index: int
     cue: str
@@ -54,12 +103,14 @@ class StageMatcher:
 
     def __init__(self, journey: Journey) -> None:
         self._journey = journey
-        self._cues: dict[str, tuple[int, str]] = {}
+        self._stage_of: dict[str, int] = {}
         for index, stage in enumerate(journey.stages):
             for keyword in stage.all_keywords():
                 # The loader refuses duplicates; setdefault keeps the earliest stage if one slips through.
-                self._cues.setdefault(normalize_cue(keyword), (index, keyword))
-        self._pattern = _compile(self._cues) if self._cues else None
+                self._stage_of.setdefault(normalize_cue(keyword), index)
+        self._phrases = PhraseMatcher(
+            keyword for stage in journey.stages for keyword in stage.all_keywords()
+        )
         self._channel_stage: dict[str, int] = {}
         for index, stage in enumerate(journey.stages):
             for channel in stage.channels:
@@ -67,22 +118,13 @@ class StageMatcher:
 
     def matches(self, text: str) -> Iterator[CueMatch]:
         """Every cue occurrence in the text, overlapping ones included, in text order."""
-        if self._pattern is None:
-            return
-        for found in self._pattern.finditer(text):
-            matched = found.group(1)
-            key = normalize_cue(matched)
-            known = self._cues.get(key)
-            if known is None:
-                # Unicode case folding can match a character that lower() maps elsewhere (the long s).
-                continue
-            index, cue = known
+        for found in self._phrases.find_all(text):
             yield CueMatch(
-                stage_index=index,
-                cue=cue,
-                start=found.start(),
-                end=found.start() + len(matched),
-                cue_length=len(key),
+                stage_index=self._stage_of[normalize_cue(found.phrase)],
+                cue=found.phrase,
+                start=found.start,
+                end=found.end,
+                cue_length=found.length,
             )
 
     def best_match(self, text: str, channel: str | None = None) -> CueMatch | None:
@@ -101,7 +143,7 @@ class StageMatcher:
         return self._channel_stage.get(channel)
 
 
-def _compile(cues: dict[str, tuple[int, str]]) -> re.Pattern[str]:
+def _compile(cues: Iterable[str]) -> re.Pattern[str]:
     trie: _Trie = {}
     for cue in cues:
         node = trie
