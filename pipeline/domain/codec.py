@@ -240,7 +240,7 @@ def _readable_event_id(value: bytes | None) -> str | None:
         return None
     try:
         parsed = orjson.loads(value)
-    except orjson.JSONDecodeError:
+    except Exception:  # whatever the bytes hold, the dead letter is still written
         return None
     if isinstance(parsed, dict):
         event_id = parsed.get("event_id")
