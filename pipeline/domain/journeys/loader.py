@@ -14,29 +14,27 @@ A file holds one journey::
           en: [book a flight, reservation]
           zh: [订票, 訂票, 预订, 預訂]
 
-The file is composed (not loaded) so every node keeps its line for the error message.
+Unknown keys, duplicate stage names or keywords, bad channels, aliases to missing stages, non-string
+keywords and invalid identifiers are refused with the file and line.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, NoReturn, get_args
+from typing import Final, get_args
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node
 
 from pipeline.domain.errors import ConfigurationError
 from pipeline.domain.event import Channel
 from pipeline.domain.journeys.matcher import normalize_cue
 from pipeline.domain.journeys.model import UNKNOWN_STAGE, Journey, Stage
+from pipeline.domain.journeys.yaml_nodes import Entry, YamlReader
 
-IDENTIFIER: Final = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _LANGUAGE_TAG: Final = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _CHANNELS: Final[frozenset[str]] = frozenset(get_args(Channel))
-_STRING_TAG: Final = "tag:yaml.org,2002:str"
 _MAX_KEYWORD_CHARS: Final = 128
 
 _JOURNEY_KEYS: Final = frozenset({"name", "description", "stage_aliases", "stages"})
@@ -80,34 +78,11 @@ def journey_files(paths: Sequence[Path]) -> list[Path]:
     return files
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    key: ScalarNode
-    value: Node
-
-
-class _FileParser:
-    """Walks the composed YAML tree of one file; every refusal names ``source:line``."""
-
-    def __init__(self, source: str) -> None:
-        self._source = source
-
-    def fail(self, node: Node | None, problem: str) -> NoReturn:
-        line = node.start_mark.line + 1 if node is not None else 1
-        raise ConfigurationError(f"{self._source}:{line}", problem)
+class _FileParser(YamlReader):
+    """Reads one journey file."""
 
     def journey(self, text: str) -> Journey:
-        try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            line = mark.line + 1 if mark is not None else 1
-            problem = error.problem or error.context or "invalid YAML"
-            raise ConfigurationError(f"{self._source}:{line}", f"invalid YAML: {problem}") from error
-        except yaml.YAMLError as error:
-            raise ConfigurationError(f"{self._source}:1", f"invalid YAML: {error}") from error
-        if root is None:
-            raise ConfigurationError(f"{self._source}:1", "the file is empty; expected a journey mapping")
+        root = self.compose(text, "a journey mapping")
         fields = self.mapping(root, "a journey", _JOURNEY_KEYS, required=("name", "stages"))
         name = self.identifier(fields["name"].value, "journey name")
         description = self.optional_string(fields.get("description"), "description")
@@ -118,53 +93,8 @@ class _FileParser:
             stages=stages,
             description=description,
             stage_aliases=stage_aliases,
-            source=self._source,
+            source=self.source,
         )
-
-    def mapping(
-        self, node: Node, what: str, allowed: frozenset[str], required: Sequence[str] = ()
-    ) -> dict[str, _Entry]:
-        if not isinstance(node, MappingNode):
-            self.fail(node, f"{what} must be a mapping, not {_kind(node)}")
-        entries: dict[str, _Entry] = {}
-        for key_node, value_node in node.value:
-            key = self.string(key_node, f"a key of {what}")
-            if key in entries:
-                self.fail(key_node, f"duplicate key {key!r} in {what}")
-            if allowed and key not in allowed:
-                self.fail(key_node, f"unknown key {key!r} in {what} (allowed: {', '.join(sorted(allowed))})")
-            assert isinstance(key_node, ScalarNode)
-            entries[key] = _Entry(key_node, value_node)
-        for key in required:
-            if key not in entries:
-                self.fail(node, f"{what} needs the key {key!r}")
-        return entries
-
-    def sequence(self, node: Node, what: str) -> list[Node]:
-        if not isinstance(node, SequenceNode):
-            self.fail(node, f"{what} must be a list, not {_kind(node)}")
-        return list(node.value)
-
-    def string(self, node: Node, what: str) -> str:
-        if not isinstance(node, ScalarNode) or node.tag != _STRING_TAG:
-            self.fail(node, f"{what} must be a string, not {_kind(node)} (quote it if it is meant as text)")
-        value = str(node.value)
-        if not value.strip():
-            self.fail(node, f"{what} must not be empty")
-        return value
-
-    def optional_string(self, entry: _Entry | None, what: str) -> str:
-        return "" if entry is None else self.string(entry.value, what)
-
-    def identifier(self, node: Node, what: str) -> str:
-        value = self.string(node, what)
-        if not IDENTIFIER.fullmatch(value):
-            self.fail(
-                node,
-                f"{what} {value!r} is not a valid identifier (lower-case letters, digits and underscores, "
-                "starting with a letter, at most 64 characters)",
-            )
-        return value
 
     def stages(self, node: Node) -> tuple[Stage, ...]:
         items = self.sequence(node, "stages")
@@ -197,7 +127,7 @@ class _FileParser:
             channels=channels,
         )
 
-    def channels(self, entry: _Entry | None) -> frozenset[str]:
+    def channels(self, entry: Entry | None) -> frozenset[str]:
         if entry is None:
             return frozenset()
         channels: set[str] = set()
@@ -209,12 +139,12 @@ class _FileParser:
         return frozenset(channels)
 
     def keywords(
-        self, entry: _Entry | None, stage: str, keyword_owner: dict[str, str]
+        self, entry: Entry | None, stage: str, keyword_owner: dict[str, str]
     ) -> dict[str, tuple[str, ...]]:
         if entry is None:
             return {}
         by_language: dict[str, tuple[str, ...]] = {}
-        for language, phrases_entry in self.mapping(entry.value, "keywords", frozenset()).items():
+        for language, phrases_entry in self.mapping(entry.value, "keywords").items():
             if not _LANGUAGE_TAG.fullmatch(language):
                 self.fail(phrases_entry.key, f"keywords key {language!r} is not a language tag like en or zh")
             phrases: list[str] = []
@@ -232,12 +162,12 @@ class _FileParser:
             by_language[language] = tuple(phrases)
         return by_language
 
-    def stage_aliases(self, entry: _Entry | None, stages: tuple[Stage, ...]) -> dict[str, str]:
+    def stage_aliases(self, entry: Entry | None, stages: tuple[Stage, ...]) -> dict[str, str]:
         if entry is None:
             return {}
         names = {stage.name for stage in stages}
         aliases: dict[str, str] = {}
-        for alias, target_entry in self.mapping(entry.value, "stage_aliases", frozenset()).items():
+        for alias, target_entry in self.mapping(entry.value, "stage_aliases").items():
             normalized = normalize_stage_name(alias)
             if normalized in names:
                 self.fail(target_entry.key, f"alias {alias!r} is already the name of a stage")
@@ -252,13 +182,3 @@ class _FileParser:
             aliases[normalized] = target
         return aliases
 
-
-def _kind(node: Node) -> str:
-    if isinstance(node, MappingNode):
-        return "a mapping"
-    if isinstance(node, SequenceNode):
-        return "a list"
-    tag = str(node.tag).rsplit(":", 1)[-1]
-    if tag == "null":
-        return "empty"
-    return f"the {tag} {node.value!r}"
