@@ -1,1 +1,1 @@
-"""Plutchik emotion engine: per-language text scorers, calibration, fusion with selected emotions and voice."""
+"""Plutchik emotion engine: per-language scorers, calibration, fusion with selected emotions and voice."""

@@ -137,3 +137,16 @@ def detect_language(text: str) -> str | None:
     if han:
         return chinese_script(text)
     return None
+
+
+def resolve_language(text: str | None, tag: str | None) -> str | None:
+    """The language to score a text as: the caller's tag when given (normalized), else detection.
+
+    A bare ``zh`` tag says nothing about the script, so the text decides between ``zh-Hans`` and ``zh-Hant``.
+    """
+    if tag:
+        normalized = normalize_language(tag)
+        if normalized.startswith("zh-") and text and not has_script_subtag(tag):
+            return chinese_script(text)
+        return normalized
+    return detect_language(text) if text else None
