@@ -35,7 +35,8 @@ def build(dictionary_dir: Path) -> tuple[dict[str, str], set[str], set[str]]:
     variants: dict[str, str] = {}
     for name in ("TWVariantsRev.txt", "HKVariantsRev.txt"):
         for variant, standards in read_table(dictionary_dir / name).items():
-            if len(variant) == 1 and len(standards[0]) == 1:
+            # A variant that is also a simplified character (么 in Taiwan means 幺) stays as written.
+            if len(variant) == 1 and len(standards[0]) == 1 and variant not in simp_to_trad:
                 variants.setdefault(variant, standards[0])
 
     char_map: dict[str, str] = {}
@@ -51,7 +52,7 @@ def build(dictionary_dir: Path) -> tuple[dict[str, str], set[str], set[str]]:
         trad
         for trad, simps in trad_to_simp.items()
         if len(trad) == 1 and trad not in simps and trad not in simp_to_trad
-    } | {variant for variant in variants if variant not in simp_to_trad}
+    } | set(variants)
     traditional_only -= IN_BOTH_SCRIPTS
     simplified_only = {
         simp

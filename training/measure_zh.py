@@ -102,8 +102,8 @@ def main() -> None:
     parser.add_argument(
         "--thresholds", type=json.loads, default={}, help='per-emotion overrides, JSON: {"surprise": 0.3}'
     )
-    parser.add_argument("--bad-valence", type=float, default=-0.2)
-    parser.add_argument("--bad-intensity", type=float, default=0.3)
+    parser.add_argument("--bad-valence", type=float, default=-0.35)
+    parser.add_argument("--bad-intensity", type=float, default=0.45)
     parser.add_argument("--sweep", action="store_true", help="also print the best threshold per emotion")
     args = parser.parse_args()
     thresholds: dict[Emotion, float] = dict.fromkeys(PRIMARY_EMOTIONS, args.threshold)

@@ -54,6 +54,9 @@ _NEGATIVE_PRIOR: Final[tuple[tuple[Emotion, float], ...]] = (
 )
 _POSITIVE_PRIOR: Final[tuple[tuple[Emotion, float], ...]] = (("joy", 0.35), ("trust", 0.2))
 PRIOR_DEADBAND: Final = 0.2
+# Emotions with less than this share of the strongest one's evidence keep only part of it.
+SECONDARY_RATIO: Final = 0.6
+SECONDARY_DAMPING: Final = 0.5
 
 _CLAUSE_BREAK = re.compile(r"[,.!?;~。、…\n\r\t]")
 _EXCLAMATIONS = re.compile(r"!{2,}")
@@ -96,8 +99,9 @@ def score_chinese(text: str) -> TextScores:
     negative_probability = polarity_model().negative_probability(simplified)
     _add_prior(negative_probability, evidence, cues)
 
-    raw = {emotion: 1.0 - math.exp(-value) for emotion, value in evidence.items() if value > 0.0}
     valence = _valence(evidence, negative_probability)
+    _sharpen(evidence)
+    raw = {emotion: 1.0 - math.exp(-value) for emotion, value in evidence.items() if value > 0.0}
     arousal = _arousal(raw, arousal_boost)
     cues.sort(key=lambda cue: (cue.start if cue.start is not None else len(text), cue.kind))
     return TextScores(raw=raw, valence=valence, arousal=arousal, cues=tuple(cues))
@@ -282,6 +286,16 @@ def _add_prior(negative_probability: float, evidence: dict[Emotion, float], cues
             note=f"character n-gram polarity: P(negative)={negative_probability:.2f}",
         )
     )
+
+
+def _sharpen(evidence: dict[Emotion, float]) -> None:
+    """Damp emotions far weaker than the strongest: a complaint is mostly one feeling, not all four."""
+    if not evidence:
+        return
+    strongest = max(evidence.values())
+    for emotion, value in evidence.items():
+        if value < SECONDARY_RATIO * strongest:
+            evidence[emotion] = value * SECONDARY_DAMPING
 
 
 def _valence(evidence: dict[Emotion, float], negative_probability: float) -> float:

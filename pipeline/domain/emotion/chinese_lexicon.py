@@ -106,8 +106,10 @@ class Lexicon:
                 for size in lengths:
                     entry = entries.get(simplified[position : position + size])
                     if entry is not None:
-                        matches.append(Match(position, position + size, entry))
-                        position += size
+                        # Near the end the slice is shorter than size; the term's own length is exact.
+                        end = position + len(entry.term)
+                        matches.append(Match(position, end, entry))
+                        position = end
                         break
                 else:
                     position += 1

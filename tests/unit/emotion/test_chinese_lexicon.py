@@ -1,0 +1,87 @@
+"""The shipped lexicon and modifiers parse, and lookup is leftmost-longest."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+
+from pipeline.domain.emotion.chinese_lexicon import chinese_lexicon, parse_lexicon
+from pipeline.domain.emotion.chinese_polarity import polarity_features, polarity_model
+from pipeline.domain.emotion.chinese_script import to_simplified
+
+DATA = resources.files("pipeline.domain.emotion") / "data" / "zh"
+
+
+def shipped_terms() -> list[str]:
+    terms: list[str] = []
+    for name in ("lexicon.tsv", "modifiers.tsv"):
+        for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                terms.append(line.split("\t")[0])
+    return terms
+
+
+def test_every_term_is_listed_once() -> None:
+    terms = shipped_terms()
+    duplicates = sorted({term for term in terms if terms.count(term) > 1})
+    assert duplicates == []
+
+
+def test_shipped_weights_and_factors_are_in_range() -> None:
+    lexicon = chinese_lexicon()
+    assert len(lexicon) > 1000
+    for term in shipped_terms():
+        entry = lexicon.entry(term)
+        assert entry is not None
+        assert all(0.0 < weight <= 1.0 for _, weight in entry.emotions), term
+        assert 0.0 < entry.factor <= 2.0, term
+
+
+def test_lexicon_terms_are_simplified_and_lower_case() -> None:
+    assert [term for term in shipped_terms() if to_simplified(term) != term] == []
+
+
+@pytest.mark.parametrize(
+    ("bad_line", "message"),
+    [("开心\tjoyful:0.5", "unknown emotion"), ("开心\tjoy", "could not convert")],
+)
+def test_a_malformed_lexicon_line_is_refused(bad_line: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_lexicon(bad_line, "")
+
+
+def test_a_modifier_of_an_unknown_kind_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown kind"):
+        parse_lexicon("", "很\tbooster\t1.3")
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("不错", ["不错"]),
+        ("差不多", ["差不多"]),
+        ("很不满意", ["很不满意"]),
+        ("不是很满意", ["不是很", "满意"]),
+        ("客服踢皮球", ["客服踢皮球"]),
+        ("等了3个小时", ["等了3个小时"]),
+    ],
+)
+def test_scan_prefers_the_longest_entry(text: str, terms: list[str]) -> None:
+    assert [match.entry.term for match in chinese_lexicon().scan(text)] == terms
+
+
+@pytest.mark.parametrize(
+    "text", ["质量很差，用了两天就坏了，退货", "非常好用，推荐购买，物流也快", "还 不 错"]
+)
+def test_the_fast_polarity_sum_equals_the_feature_sum(text: str) -> None:
+    model = polarity_model()
+    total = model.bias + sum(model.weights.get(ngram, 0.0) for ngram in polarity_features(text))
+    expected = 1.0 / (1.0 + 2.718281828459045 ** (-total))
+    assert model.negative_probability(text) == pytest.approx(expected)
+
+
+def test_the_polarity_model_tells_complaint_from_praise() -> None:
+    model = polarity_model()
+    assert model.negative_probability("质量很差，用了两天就坏了，再也不买了") > 0.7
+    assert model.negative_probability("非常好用，推荐购买，物流也快") < 0.3

@@ -1,0 +1,225 @@
+"""The Chinese scorer on what customers write: negation, degree words, contrast, idioms, emoji, sarcasm."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.domain.emotion.chinese import score_chinese
+from pipeline.domain.emotion.text_scores import TextScores
+from pipeline.domain.plutchik import NEGATIVE_EMOTIONS, Emotion
+
+
+def strongest(scores: TextScores) -> Emotion | None:
+    return max(scores.raw, key=lambda emotion: scores.raw[emotion]) if scores.raw else None
+
+
+def negative_peak(scores: TextScores) -> float:
+    return max((scores.raw.get(emotion, 0.0) for emotion in NEGATIVE_EMOTIONS), default=0.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今天收到礼物，好开心啊", "joy"),
+        ("今天收到禮物，好開心啊", "joy"),
+        ("客服很专业，非常耐心，值得信赖", "trust"),
+        ("客服很專業，非常耐心，值得信賴", "trust"),
+        ("好害怕，账户被盗刷了怎么办", "fear"),
+        ("好害怕，帳戶被盜刷了怎麼辦", "fear"),
+        ("天哪，居然这么快就到了", "surprise"),
+        ("外婆去世了，心里好难过", "sadness"),
+        ("外婆去世了，心裡好難過", "sadness"),
+        ("这什么破东西，恶心死了", "disgust"),
+        ("气死我了，凭什么不给退款", "anger"),
+        ("氣死我了，憑什麼不給退款", "anger"),
+        ("新品什么时候发布？好期待", "anticipation"),
+        ("😡😡😡", "anger"),
+        ("[泪][泪]", "sadness"),
+        ("[哈哈]", "joy"),
+        ("我要投诉你们", "anger"),
+    ],
+)
+def test_the_strongest_emotion_is_the_one_expressed(text: str, expected: Emotion) -> None:
+    assert strongest(score_chinese(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("praise", "negated"),
+    [
+        ("我很开心", "我一点也不开心"),
+        ("我喜欢这个颜色", "我并不喜欢这个颜色"),
+        ("这次的服务很好", "这次的服务不是很好"),
+        ("這次的服務很好", "這次的服務不是很好"),
+        ("对结果满意", "对结果不满意"),
+    ],
+)
+def test_negation_turns_praise_negative(praise: str, negated: str) -> None:
+    before, after = score_chinese(praise), score_chinese(negated)
+    assert before.valence > 0.0 > after.valence
+    assert after.raw.get("joy", 0.0) < before.raw["joy"]
+    assert negative_peak(after) > negative_peak(before)
+
+
+def test_a_negated_complaint_is_no_longer_sad() -> None:
+    assert score_chinese("我不难过").raw.get("sadness", 0.0) < score_chinese("我难过").raw["sadness"] / 2
+
+
+def test_negation_leaves_its_cue() -> None:
+    kinds = {cue.kind for cue in score_chinese("我并不喜欢").cues}
+    assert "negation" in kinds
+
+
+@pytest.mark.parametrize(
+    ("strong", "plain", "weak", "emotion"),
+    [
+        ("我非常生气", "我生气", "我有点生气", "anger"),
+        ("特别开心", "开心", "稍微开心", "joy"),
+        ("極其失望", "失望", "有點失望", "sadness"),
+    ],
+)
+def test_degree_words_scale_the_evidence(strong: str, plain: str, weak: str, emotion: Emotion) -> None:
+    assert (
+        score_chinese(strong).raw[emotion]
+        > score_chinese(plain).raw[emotion]
+        > score_chinese(weak).raw[emotion]
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "positive"),
+    [
+        ("虽然价格有点贵，但是质量很好，很满意", True),
+        ("质量挺好的，但是客服态度很差", False),
+        ("东西不错，不过物流太慢了，等了半天", False),
+        ("等了很久，可是客服很耐心，问题解决了", True),
+    ],
+)
+def test_the_clause_after_a_contrast_decides(text: str, positive: bool) -> None:
+    assert (score_chinese(text).valence > 0.0) is positive
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "客服踢皮球，转来转去一直没人处理",
+        "打了好几次电话都没人接",
+        "等了三个小时还没人理",
+        "退款还没到，再也不买了",
+        "已经五天了还没发货，我要投诉",
+        "電話一直打不通，退款還沒到",
+    ],
+)
+def test_customer_service_idioms_read_as_bad(text: str) -> None:
+    scores = score_chinese(text)
+    assert scores.valence <= -0.35
+    assert negative_peak(scores) >= 0.45
+    assert any(cue.kind == "idiom" for cue in scores.cues)
+
+
+def test_numeric_idioms_are_matched_whole() -> None:
+    text = "我等了两个小时，打了五次电话"
+    idioms = [cue.text for cue in score_chinese(text).cues if cue.kind == "idiom"]
+    assert idioms == ["等了两个小时", "打了五次电话"]
+
+
+def test_praise_after_a_complaint_reads_as_sarcasm() -> None:
+    scores = score_chinese("等了一个星期还没发货，真是太好了")
+    assert any(cue.kind == "sarcasm" and cue.text == "真是太好了" for cue in scores.cues)
+    assert scores.raw.get("joy", 0.0) < 0.3
+    assert scores.valence < 0.0
+
+
+def test_a_smile_emoticon_is_sarcastic_only_next_to_a_complaint() -> None:
+    alone = score_chinese("[微笑]")
+    after_complaint = score_chinese("客服一直没人处理[微笑]")
+    assert alone.raw.get("joy", 0.0) > 0.0
+    assert not any(cue.kind == "sarcasm" for cue in alone.cues)
+    assert any(cue.kind == "sarcasm" and cue.text == "[微笑]" for cue in after_complaint.cues)
+
+
+def test_hehe_marks_sarcasm() -> None:
+    scores = score_chinese("呵呵，服务真好")
+    assert scores.valence < 0.0
+    assert {cue.kind for cue in scores.cues} >= {"sarcasm"}
+
+
+def test_exclamations_and_repetition_raise_arousal() -> None:
+    calm = score_chinese("气死我了")
+    loud = score_chinese("气死我了！！！")
+    repeated = score_chinese("气死我了啊啊啊")
+    assert loud.arousal > calm.arousal
+    assert repeated.arousal > calm.arousal
+    assert any(cue.kind == "punctuation" for cue in loud.cues)
+    assert any(cue.kind == "repetition" and cue.text == "啊啊啊" for cue in repeated.cues)
+
+
+def test_blockers_keep_compounds_neutral() -> None:
+    assert score_chinese("差不多三点出差去哈尔滨").raw.get("disgust", 0.0) < 0.2
+
+
+@pytest.mark.parametrize(
+    ("traditional", "simplified"),
+    [
+        ("這家店的服務真的很不滿意，再也不買了", "这家店的服务真的很不满意，再也不买了"),
+        ("謝謝你們，客服很專業，問題解決了", "谢谢你们，客服很专业，问题解决了"),
+        ("嚇死我了，還好沒事", "吓死我了，还好没事"),
+        ("等了半天沒人理，氣死了！！", "等了半天没人理，气死了！！"),
+    ],
+)
+def test_traditional_text_scores_like_its_simplified_form(traditional: str, simplified: str) -> None:
+    from_traditional, from_simplified = score_chinese(traditional), score_chinese(simplified)
+    assert from_traditional.raw == pytest.approx(from_simplified.raw)
+    assert from_traditional.valence == pytest.approx(from_simplified.valence)
+    assert [(cue.kind, cue.start, cue.end) for cue in from_traditional.cues] == [
+        (cue.kind, cue.start, cue.end) for cue in from_simplified.cues
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["這家店的服務真的很不滿意！！", "客服踢皮球😡[怒]等了3个小时", "ＡＢＣ很好，但是…不過呢[微笑]"],
+)
+def test_cue_offsets_point_at_the_matched_text(text: str) -> None:
+    cues = [cue for cue in score_chinese(text).cues if cue.start is not None]
+    assert cues
+    for cue in cues:
+        assert text[cue.start : cue.end] == cue.text
+
+
+def test_text_without_emotion_scores_nothing_much() -> None:
+    scores = score_chinese("我明天下午三点去公司开会，顺便取一下快递")
+    assert all(value < 0.3 for value in scores.raw.values())
+
+
+CHINESE_ALPHABET = st.sampled_from(
+    [
+        *"不没很太好开心难过气死我了满意客服退款等半天但是可是呵呵啊！？。，,.!?[]微笑怒泪哈😡😭👍 \n",
+        *("[微笑]", "[怒]", "不是很", "等了三天", "真是太好了"),
+    ]
+)
+
+
+def _check_invariants(text: str) -> None:
+    scores = score_chinese(text)
+    assert all(0.0 <= value <= 1.0 for value in scores.raw.values())
+    assert -1.0 <= scores.valence <= 1.0
+    assert 0.0 <= scores.arousal <= 1.0
+    for cue in scores.cues:
+        if cue.start is not None:
+            assert cue.end is not None
+            assert 0 <= cue.start < cue.end <= len(text)
+            assert text[cue.start : cue.end] == cue.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_string_scores_without_error(text: str) -> None:
+    _check_invariants(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(CHINESE_ALPHABET, max_size=60).map("".join))
+def test_chinese_like_strings_keep_offsets_inside_the_text(text: str) -> None:
+    _check_invariants(text)

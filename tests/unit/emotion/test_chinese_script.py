@@ -1,0 +1,46 @@
+"""Script detection and the offset-preserving simplified view of Chinese text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.domain.emotion.chinese_script import chinese_script, to_simplified
+
+
+@pytest.mark.parametrize(
+    ("text", "script"),
+    [
+        ("这个服务真的让我很不满意", "zh-Hans"),
+        ("這個服務真的讓我很不滿意", "zh-Hant"),
+        ("我們在這裡等了很久", "zh-Hant"),
+        ("著名的乾隆皇帝", "zh-Hans"),
+        ("好", "zh-Hans"),
+        ("", "zh-Hans"),
+        ("hello", "zh-Hans"),
+        ("謝謝，这个很好", "zh-Hans"),
+    ],
+)
+def test_script_follows_the_characters_only_one_script_has(text: str, script: str) -> None:
+    assert chinese_script(text) == script
+
+
+@pytest.mark.parametrize(
+    ("original", "simplified"),
+    [
+        ("這個服務讓我很不滿意", "这个服务让我很不满意"),
+        ("裡面", "里面"),
+        ("氣死了！！", "气死了!!"),
+        ("ＡＢＣ", "abc"),
+        ("已经简体", "已经简体"),
+    ],
+)
+def test_to_simplified_maps_characters_one_for_one(original: str, simplified: str) -> None:
+    assert to_simplified(original) == simplified
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=100))
+def test_to_simplified_never_changes_the_length(text: str) -> None:
+    assert len(to_simplified(text)) == len(text)
