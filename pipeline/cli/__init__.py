@@ -18,6 +18,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kafka",
     "worker",
     "schemas",
+    "classify",
+    "eval",
 )
 
 
