@@ -12,7 +12,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from pipeline.domain.alert_builder import AlertSettings
+from pipeline.domain.churn import ChurnPolicy
 from pipeline.domain.errors import ConfigurationError
+from pipeline.domain.experience import ExperienceRules
+from pipeline.stage_windows import WindowSettings
 
 ENV_PREFIX = "EMOTION_PIPELINE_"
 
@@ -100,6 +104,31 @@ class WorkerSettings(BaseModel):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 
+class EmotionSettings(BaseModel):
+    """Which emotion engine labels text, and its options (e.g. a local model path)."""
+
+    model_config = _SECTION
+
+    engine: str = "lexicon"
+    options: dict[str, str] = Field(default_factory=dict)
+
+
+class JourneySettings(BaseModel):
+    """Journey definition files or directories that add to or override the built-in journeys."""
+
+    model_config = _SECTION
+
+    paths: list[Path] = Field(default_factory=list)
+
+
+class PlaybookSettings(BaseModel):
+    """The recommended-action playbook file (the built-in one when unset)."""
+
+    model_config = _SECTION
+
+    path: Path | None = None
+
+
 class Settings(BaseSettings):
     """Everything the product reads from its environment."""
 
@@ -110,6 +139,13 @@ class Settings(BaseSettings):
     kafka: KafkaSettings = KafkaSettings()
     topics: TopicSettings = TopicSettings()
     worker: WorkerSettings = WorkerSettings()
+    emotion: EmotionSettings = EmotionSettings()
+    journeys: JourneySettings = JourneySettings()
+    playbook: PlaybookSettings = PlaybookSettings()
+    experience: ExperienceRules = ExperienceRules()
+    churn: ChurnPolicy = ChurnPolicy()
+    windows: WindowSettings = WindowSettings()
+    alerts: AlertSettings = AlertSettings()
 
 
 def env_name(location: tuple[str | int, ...]) -> str:

@@ -1,21 +1,196 @@
-"""Faust agents: thin adapters between Kafka topics and the processor."""
+"""Faust agents: thin adapters between Kafka topics and the processor.
+
+Two agents, both at concurrency 1 (Faust can commit past in-flight messages otherwise):
+
+- ``interactions`` reads input records in batches, runs the processor on each, sends enriched records,
+  alerts and dead letters, and sends each stage's window contributions (one message per stage per batch) to
+  the internal contributions topic, keyed by stage, plus each source partition's watermark to every
+  contributions partition;
+- ``stage-windows`` applies contributions and watermarks to the per-stage window tables and emits closed
+  windows to the stage-emotions topic.
+
+No exception escapes an agent loop: Faust would still ack the records (see FAUST.md).
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import faust
+import orjson
 
-from pipeline.config import Settings
+from pipeline.adapters.table_stores import (
+    BatchCustomerStore,
+    BatchWatermarkStore,
+    TableSourceWatermarks,
+    TableWindowStore,
+    WindowIndex,
+    stage_key,
+)
+from pipeline.domain.codec import encode
+from pipeline.domain.records import StageWindowResult
+from pipeline.domain.stage_aggregate import WindowContribution
+from pipeline.processor import InputRecord, Processor, RecordOutputs, SourcedContribution
+from pipeline.stage_windows import StageWindows
+
+log = logging.getLogger(__name__)
+
+CLOUDEVENTS_HEADERS = [("content-type", b"application/cloudevents+json")]
 
 
-def register_agents(app: faust.App, settings: Settings) -> None:
-    """Declare the topics and attach the agents to app."""
-    interactions = app.topic(settings.topics.interactions, key_type=bytes, value_type=bytes)
-    enriched = app.topic(settings.topics.enriched, key_type=bytes, value_type=bytes)
+@dataclass(frozen=True)
+class Topics:
+    """The topics the agents use."""
 
-    @app.agent(interactions, name="interactions", concurrency=1)
-    async def forward(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
-        async for event in stream.events():
-            await enriched.send(key=event.key, value=event.value)
+    interactions: faust.TopicT
+    enriched: faust.TopicT
+    alerts: faust.TopicT
+    stage_emotions: faust.TopicT
+    dlq: faust.TopicT
+    contributions: faust.TopicT
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The durable state: customers, source watermarks, windows and their watermarks."""
+
+    customers: faust.Table
+    source_watermarks: faust.Table
+    windows: faust.Table
+    window_watermarks: faust.Table
+
+
+def contribution_message(source_partition: int, items: Sequence[SourcedContribution]) -> bytes:
+    """One stage's contributions from one source partition, in offset order."""
+    return orjson.dumps({
+        "t": "c",
+        "p": source_partition,
+        "items": [
+            [item.source_offset, item.watermark_ms, c.journey, c.stage, c.occurred_at_ms, c.event_id,
+             c.experience, c.scores, c.valence, c.reasons]
+            for item in items
+            for c in (item.contribution,)
+        ],
+    })
+
+
+def watermark_message(source_partition: int, watermark_ms: int) -> bytes:
+    return orjson.dumps({"t": "w", "p": source_partition, "w": watermark_ms})
+
+
+def parse_contributions(items: list[list[Any]]) -> list[tuple[int, int, WindowContribution]]:
+    return [
+        (offset, watermark, WindowContribution(journey, stage, occurred, event_id, experience, tuple(scores),
+                                               valence, tuple(reasons)))
+        for offset, watermark, journey, stage, occurred, event_id, experience, scores, valence, reasons in items
+    ]
+
+
+class InteractionsAgent:
+    """Consumes input records in batches and produces every output of each."""
+
+    def __init__(self, processor: Processor, topics: Topics, tables: Tables, partitions: int) -> None:
+        self.processor = processor
+        self.topics = topics
+        self.tables = tables
+        self.partitions = partitions
+
+    async def run(self, stream: faust.StreamT[bytes], batch_size: int, within: float) -> AsyncIterator[None]:
+        async for batch in stream.take_events(batch_size, within=within):
+            try:
+                await self.process_batch(batch)
+            except Exception:
+                # Only a failure to hand records to the producer lands here; the batch is acked by Faust
+                # regardless, so say loudly which offsets were affected.
+                log.exception("a batch could not be completed", extra={"records": len(batch),
+                                                                        "first_offset": batch[0].message.offset})
             yield None
+
+    async def process_batch(self, batch: Sequence[faust.types.EventT]) -> None:
+        customers = BatchCustomerStore(self.tables.customers)
+        watermarks = BatchWatermarkStore(self.tables.source_watermarks)
+        contributions: dict[tuple[bytes, int], list[SourcedContribution]] = defaultdict(list)
+        for event in batch:
+            message = event.message
+            customers.current = watermarks.current = event
+            outputs = self.processor.process(
+                InputRecord(message.value, message.key, message.topic, message.partition, message.offset),
+                customers, watermarks,
+            )
+            await self._send(outputs)
+            if outputs.contribution is not None:
+                contribution = outputs.contribution.contribution
+                group = (stage_key(contribution.journey, contribution.stage), message.partition)
+                contributions[group].append(outputs.contribution)
+        for (key, source_partition), items in contributions.items():
+            await self.topics.contributions.send(key=key, value=contribution_message(source_partition, items))
+        customers.flush()
+        for source_partition, watermark in watermarks.flush().items():
+            for target in range(self.partitions):
+                await self.topics.contributions.send(
+                    key=None, value=watermark_message(source_partition, watermark), partition=target
+                )
+
+    async def _send(self, outputs: RecordOutputs) -> None:
+        if outputs.dead_letter is not None:
+            letter = outputs.dead_letter
+            key = None if letter.original_key_base64 is None else outputs_key(letter.original_key_base64)
+            await self.topics.dlq.send(key=key, value=encode(letter))
+            return
+        if outputs.customer_id is None:
+            return
+        key = outputs.customer_id.encode()
+        if outputs.enriched is not None:
+            await self.topics.enriched.send(key=key, value=encode(outputs.enriched))
+        for alert in outputs.alerts:
+            await self.topics.alerts.send(key=key, value=encode(alert), headers=CLOUDEVENTS_HEADERS)
+
+
+def outputs_key(key_base64: str) -> bytes:
+    import base64
+
+    return base64.b64decode(key_base64)
+
+
+class StageWindowsAgent:
+    """Applies contributions and watermarks to the window tables; emits closed windows once."""
+
+    def __init__(self, windows: StageWindows, topics: Topics, tables: Tables, index: WindowIndex,
+                 source_partitions: int) -> None:
+        self.windows = windows
+        self.topics = topics
+        self.tables = tables
+        self.index = index
+        self.source_partitions = source_partitions
+
+    async def run(self, stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
+        async for event in stream.events():
+            try:
+                await self.process(event)
+            except Exception:
+                log.exception("a contributions message could not be applied", extra={
+                    "topic": event.message.topic, "partition": event.message.partition,
+                    "offset": event.message.offset})
+            yield None
+
+    async def process(self, event: faust.types.EventT) -> None:
+        scope = event.message.partition
+        message = orjson.loads(event.value)
+        store = TableWindowStore(self.tables.windows, self.index.scope(scope), event)
+        heard = TableSourceWatermarks(self.tables.window_watermarks, scope, self.source_partitions, event)
+        if message["t"] == "c":
+            closed = self.windows.apply(message["p"], parse_contributions(message["items"]), store, heard)
+        else:
+            closed = self.windows.advance(message["p"], message["w"], store, heard)
+        await self._emit(closed)
+        store.flush()
+
+    async def _emit(self, closed: Sequence[StageWindowResult]) -> None:
+        # Wait for delivery before the window is marked emitted, so a crash can repeat a result, never lose it.
+        for result in closed:
+            delivery = await self.topics.stage_emotions.send(key=result.window_id.encode(), value=encode(result))
+            await delivery

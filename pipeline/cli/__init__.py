@@ -17,6 +17,7 @@ from pipeline import __version__
 COMMAND_MODULES: tuple[str, ...] = (
     "kafka",
     "worker",
+    "replay",
     "schemas",
     "classify",
     "eval",

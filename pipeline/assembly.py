@@ -1,0 +1,58 @@
+"""Builds the domain components from settings; the worker and ``replay`` assemble the same way.
+
+Every configuration error surfaces here, at start, as a ConfigurationError naming the setting or file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pipeline.config import Settings
+from pipeline.domain.alert_builder import AlertBuilder
+from pipeline.domain.emotion.engine import load_engine
+from pipeline.domain.enrichment import Enricher
+from pipeline.domain.journeys.catalog import JourneyCatalog, load_journeys
+from pipeline.domain.playbook import load_playbook
+from pipeline.metrics_port import MetricsRecorder
+from pipeline.processor import Processor
+from pipeline.stage_windows import StageWindows
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Components:
+    """The configured domain: what the worker's agents and replay run."""
+
+    journeys: JourneyCatalog
+    processor: Processor
+    windows: StageWindows
+
+
+def assemble(
+    settings: Settings,
+    metrics: MetricsRecorder,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    require_key: bool = True,
+) -> Components:
+    """Load the engine, journeys and playbook and wire the processor and the window logic."""
+    journeys = load_journeys(settings.journeys.paths)
+    engine = load_engine(settings.emotion.engine, settings.emotion.options)
+    enricher = Enricher(engine, journeys, settings.experience)
+    alerts = AlertBuilder(settings.alerts, settings.churn, load_playbook(settings.playbook.path))
+    processor = Processor(
+        enricher=enricher,
+        alerts=alerts,
+        policy=settings.churn,
+        metrics=metrics,
+        clock=clock,
+        max_record_bytes=settings.worker.max_record_bytes,
+        require_key=require_key,
+    )
+    windows = StageWindows(settings.windows, settings.topics.partitions, metrics)
+    return Components(journeys, processor, windows)
