@@ -48,9 +48,9 @@ _AROUSAL: Final[dict[Emotion, float]] = {
 }
 # The polarity model's prior, spread over the emotions a complaint or a compliment usually carries.
 _NEGATIVE_PRIOR: Final[tuple[tuple[Emotion, float], ...]] = (
-    ("disgust", 0.3),
-    ("sadness", 0.25),
-    ("anger", 0.2),
+    ("disgust", 0.5),
+    ("sadness", 0.35),
+    ("anger", 0.35),
 )
 _POSITIVE_PRIOR: Final[tuple[tuple[Emotion, float], ...]] = (("joy", 0.35), ("trust", 0.2))
 PRIOR_DEADBAND: Final = 0.2
