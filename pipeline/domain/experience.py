@@ -47,7 +47,7 @@ class TextStronglyNegativeRule(BaseModel):
     by_language: dict[str, LanguageThresholds] = Field(
         default_factory=lambda: {
             "en": LanguageThresholds(max_valence=-0.45, min_negative_intensity=0.55),
-            "zh": LanguageThresholds(max_valence=-0.35, min_negative_intensity=0.45),
+            "zh": LanguageThresholds(max_valence=-0.1, min_negative_intensity=0.2),
         }
     )
     fallback_language: str = "en"
