@@ -58,6 +58,7 @@ PRIOR_DEADBAND: Final = 0.2
 SECONDARY_RATIO: Final = 0.6
 SECONDARY_DAMPING: Final = 0.5
 
+_MENTION = re.compile(r"@[^\s:,.!?;@]{1,30}")
 _CLAUSE_BREAK = re.compile(r"[,.!?;~。、…\n\r\t]")
 _EXCLAMATIONS = re.compile(r"!{2,}")
 _QUESTIONS = re.compile(r"\?{2,}")
@@ -79,6 +80,9 @@ class _Hit:
 def score_chinese(text: str) -> TextScores:
     """Raw evidence per primary, valence and arousal for a Chinese text, with cues into the original text."""
     simplified = to_simplified(text)
+    if "@" in simplified:
+        # A user name (@快乐小猪) says nothing about the writer's feeling; blank it, keeping offsets.
+        simplified = _MENTION.sub(lambda found: " " * len(found.group()), simplified)
     hits, modifier_cues, segments = _read_matches(simplified, chinese_lexicon().scan(simplified))
     _turn_sarcastic(hits)
 
