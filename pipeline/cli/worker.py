@@ -53,13 +53,16 @@ def _run(args: argparse.Namespace) -> int:
     except ConfigurationError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
-    from faust.worker import Worker
+    from faust.worker import Worker as FaustWorker
 
-    from pipeline.adapters.agents import register_agents
-    from pipeline.adapters.faust_app import create_app
+    from pipeline.adapters.topic_admin import ensure_topics
+    from pipeline.adapters.worker_app import build_worker
 
-    app = create_app(settings)
-    register_agents(app, settings)
-    worker = Worker(app, loglevel=settings.worker.log_level.lower())
-    worker.execute_from_commandline()
+    try:
+        worker = build_worker(settings)
+        ensure_topics(settings)
+    except ConfigurationError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+    FaustWorker(worker.app, loglevel=settings.worker.log_level.lower()).execute_from_commandline()
     return 0
