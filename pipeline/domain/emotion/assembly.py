@@ -12,6 +12,7 @@ from typing import Final
 
 from pipeline.domain.emotion.affect import arousal_of, valence_of
 from pipeline.domain.emotion.calibration import LanguageCalibration
+from pipeline.domain.emotion.fast_models import construct, cue
 from pipeline.domain.emotion.text_scores import TextScores
 from pipeline.domain.event import SelectedEmotion, Voice
 from pipeline.domain.labels import Cue, EmotionResult, EmotionScores, EngineInfo
@@ -37,9 +38,12 @@ def _selected_cues(scores: dict[Emotion, float], selected: Sequence[SelectedEmot
         intensity = float(choice.intensity)
         scores[choice.emotion] = max(scores[choice.emotion], intensity)
         cues.append(
-            Cue.model_construct(
-                kind="selected", text=choice.emotion, start=None, end=None,
-                emotions={choice.emotion: _round(intensity)}, note="selected by the customer",
+            cue(
+                "selected",
+                choice.emotion,
+                None,
+                {choice.emotion: _round(intensity)},
+                "selected by the customer",
             )
         )
     return cues
@@ -75,11 +79,7 @@ def assemble(
     scores: dict[Emotion, float] = {e: min(1.0, max(0.0, raw.get(e, 0.0))) for e in PRIMARY_EMOTIONS}
     evidence: list[Cue] = list(text_scores.cues) if text_scores is not None else []
     if not language_supported:
-        evidence.append(
-            Cue.model_construct(
-                kind="language", text=language or "", start=None, end=None, emotions={}, note=UNSUPPORTED_NOTE
-            )
-        )
+        evidence.append(cue("language", language or "", None, {}, UNSUPPORTED_NOTE))
 
     fused = bool(selected)
     if selected:
@@ -91,10 +91,7 @@ def assemble(
                 scores[emotion] = value
                 fused = True
         evidence.append(
-            Cue.model_construct(
-                kind="voice", text="voice", start=None, end=None, emotions=voice_emotions,
-                note=f"valence {voice.valence}, arousal {voice.arousal}",
-            )
+            cue("voice", "voice", None, voice_emotions, f"valence {voice.valence}, arousal {voice.arousal}")
         )
 
     has_text = text_scores is not None
@@ -121,17 +118,20 @@ def assemble(
         band = band_name(strongest, intensity)
         dominant = strongest
 
-    return EmotionResult.model_construct(
-        language=language,
-        language_supported=language_supported,
-        scores=EmotionScores.model_construct(None, **{e: _round(v) for e, v in scores.items()}),
-        present=present,
-        dominant=dominant,
-        dominant_intensity=intensity,
-        dominant_band=band,
-        dyads=dyads_of(set(present)),
-        valence=_round(min(1.0, max(-1.0, valence))),
-        arousal=_round(min(1.0, max(0.0, arousal))),
-        evidence=evidence,
-        engine=engine,
+    return construct(
+        EmotionResult,
+        {
+            "language": language,
+            "language_supported": language_supported,
+            "scores": construct(EmotionScores, {e: _round(v) for e, v in scores.items()}),
+            "present": present,
+            "dominant": dominant,
+            "dominant_intensity": intensity,
+            "dominant_band": band,
+            "dyads": dyads_of(set(present)) if len(present) > 1 else [],
+            "valence": _round(min(1.0, max(-1.0, valence))),
+            "arousal": _round(min(1.0, max(0.0, arousal))),
+            "evidence": evidence,
+            "engine": engine,
+        },
     )

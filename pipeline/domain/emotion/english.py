@@ -28,12 +28,15 @@ from pipeline.domain.emotion.english_rules import (
     CONTRAST_WITHIN,
     DIMINISHERS,
     IDIOM_PATTERNS,
+    IDIOMS_BY_KEY,
     INTENSIFIERS,
     NEGATION_SCOPE,
     NEGATORS,
+    SARCASM_KEYS,
     SARCASM_PATTERN,
     SARCASM_WEIGHTS,
 )
+from pipeline.domain.emotion.fast_models import cue
 from pipeline.domain.emotion.symbols import find_symbols
 from pipeline.domain.emotion.text_scores import TextScores
 from pipeline.domain.labels import Cue, CueKind
@@ -61,96 +64,126 @@ class Feature:
     end: int
 
 
-@dataclass(slots=True)
-class _Token:
-    word: str
-    start: int
-    end: int
-    weight: float
-    negated: bool
+# A token is a small list, mutable because a later contrast word lowers the weight of its clause:
+# [word, start, end, weight, negated, clause number].
+_Token = list[object]
+_WORD, _START, _END, _WEIGHT, _NEGATED, _CLAUSE = range(6)
 
 
-def _normalize(word: str) -> tuple[str, bool]:
-    lowered = word.lower().replace("’", "'")
-    squashed = _ELONGATED.sub(r"\1\1", lowered)
-    return squashed, squashed != lowered
+# What a special word does to the words after it; every other word needs one failed dict lookup only.
+_NEGATES, _CONTRASTS_BEFORE, _CONTRASTS_WITHIN, _GLUE = 1, 2, 4, 8
+_SPECIAL: Final[dict[str, tuple[int, float]]] = {}
+for _word in NEGATORS:
+    _SPECIAL[_word] = (_NEGATES, 1.0)
+for _word in CONTRAST_BEFORE:
+    _SPECIAL[_word] = (_CONTRASTS_BEFORE, 1.0)
+for _word in CONTRAST_WITHIN:
+    _SPECIAL[_word] = (_CONTRASTS_WITHIN, 1.0)
+for _word in _MODIFIER_GLUE:
+    _SPECIAL[_word] = (_GLUE, 1.0)
+for _word, _factor in (*INTENSIFIERS.items(), *DIMINISHERS.items()):
+    _flags, _ = _SPECIAL.get(_word, (0, 1.0))
+    _SPECIAL[_word] = (_flags, _factor)
+_NO_EFFECT: Final = (0, 1.0)
+_CAPS_WORD: Final = re.compile(r"[A-Z]{2}")
 
 
-def _tokens(text: str) -> tuple[list[list[_Token]], int]:
-    """Clauses of word tokens with their weights already set, and the number of '!' in the text."""
-    clauses: list[list[_Token]] = [[]]
-    clause = clauses[0]
-    negation_left = 0
+def _tokens(text: str) -> tuple[list[list], int, int]:  # type: ignore[type-arg]
+    """Word and '!'/'?' tokens with weights set, the number of '!', and the number of words in capitals."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = text  # a few characters grow when lower-cased; offsets must stay exact
+    if "’" in lowered:
+        lowered = lowered.replace("’", "'")
+    elongated_text = _ELONGATED.search(lowered) is not None
+    caps_text = _CAPS_WORD.search(text) is not None
+    special = _SPECIAL
+    tokens: list[list] = []  # type: ignore[type-arg]
+    clause_start = clause_number = negation_left = exclamations = caps = 0
     multiplier = 1.0
     within_contrast = False
-    exclamations = 0
-    for match in _TOKEN.finditer(text):
-        raw = match.group()
-        first = raw[0]
+    for match in _TOKEN.finditer(lowered):
+        word = match.group()
+        first = word[0]
         if first in "!?.,;:":
-            if "!" in raw:
-                exclamations += len(raw)
+            start, end = match.span()
+            if first == "!" or "!" in word:
+                exclamations += end - start
             # Punctuation ends negation and subordinate contrast; '!' and '?' are themselves evidence.
             negation_left = 0
             within_contrast = False
             multiplier = 1.0
             if first in "!?":
-                clause.append(_Token(raw[:3], match.start(), match.end(), 1.0, False))
+                tokens.append([word[:3], start, end, 1.0, False, clause_number])
             if first in ".!?;":
-                clause = []
-                clauses.append(clause)
+                clause_number += 1
+                clause_start = len(tokens)
             continue
-        word, elongated = _normalize(raw)
-        if word in CONTRAST_BEFORE:
-            for earlier in clause:
-                earlier.weight *= CONTRAST_WEIGHT
-            negation_left = 0
-        elif word in CONTRAST_WITHIN:
-            within_contrast = True
-        weight = multiplier * (CONTRAST_WEIGHT if within_contrast else 1.0)
-        if elongated:
+        start, end = match.span()
+        weight = multiplier
+        if elongated_text and _ELONGATED.search(word) is not None:
+            word = _ELONGATED.sub(r"\1\1", word)
             weight *= ELONGATION_WEIGHT
-        if len(raw) > 1 and raw.isupper():
+        flags, factor = special.get(word, _NO_EFFECT)
+        if flags & _CONTRASTS_BEFORE:
+            for index in range(clause_start, len(tokens)):
+                tokens[index][_WEIGHT] *= CONTRAST_WEIGHT
+            negation_left = 0
+        elif flags & _CONTRASTS_WITHIN:
+            within_contrast = True
+        if within_contrast:
+            weight *= CONTRAST_WEIGHT
+        if caps_text and end - start > 1 and text[start:end].isupper():
             weight *= CAPS_WEIGHT
-        clause.append(_Token(word, match.start(), match.end(), weight, negation_left > 0))
-        negation_left = max(0, negation_left - 1)
-        if word in NEGATORS or word.endswith("n't"):
+            caps += 1
+        tokens.append([word, start, end, weight, negation_left > 0, clause_number])
+        if negation_left:
+            negation_left -= 1
+        if flags & _NEGATES or ("'" in word and word.endswith("n't")):
             negation_left = NEGATION_SCOPE
-        if word in _MODIFIER_GLUE and multiplier != 1.0:
+        if multiplier != 1.0 and flags & _GLUE:
             continue  # "kind of", "a bit": the modifier reaches past its glue word
-        multiplier = INTENSIFIERS.get(word, 1.0) * DIMINISHERS.get(word, 1.0)
-        if multiplier != 1.0 and weight > 1.0:
+        multiplier = factor
+        if factor != 1.0 and weight > 1.0:
             multiplier *= min(weight, 1.5)
-    return clauses, exclamations
+    return tokens, exclamations, caps
+
+
+def _feature_name(token: list) -> str:  # type: ignore[type-arg]
+    word: str = token[_WORD]
+    return _NEGATION_PREFIX + word if token[_NEGATED] and word[0] not in "!?" else word
 
 
 def extract_features(text: str) -> Iterator[Feature]:
     """The weighted features of a text: words (negated ones prefixed '!'), and adjacent word pairs."""
-    clauses, _ = _tokens(text)
-    for clause in clauses:
-        previous: _Token | None = None
-        for token in clause:
-            name = (
-                _NEGATION_PREFIX + token.word if token.negated and token.word[0] not in "!?" else token.word
-            )
-            yield Feature(name, token.weight, token.start, token.end)
-            if previous is not None:
-                yield Feature(
-                    f"{previous.word} {token.word}",
-                    (previous.weight + token.weight) / 2,
-                    previous.start,
-                    token.end,
-                )
-            previous = token
+    tokens, _, _ = _tokens(text)
+    previous = None
+    for token in tokens:
+        yield Feature(_feature_name(token), token[_WEIGHT], token[_START], token[_END])
+        if previous is not None and previous[_CLAUSE] == token[_CLAUSE]:
+            value = (previous[_WEIGHT] + token[_WEIGHT]) / 2
+            yield Feature(f"{previous[_WORD]} {token[_WORD]}", value, previous[_START], token[_END])
+        previous = token
+
+
+# Per feature: its log-odds for the eight primaries (PRIMARY_EMOTIONS order), then the largest of them.
+Weights = tuple[float, float, float, float, float, float, float, float, float]
 
 
 @dataclass(frozen=True, slots=True)
 class EnglishModel:
-    """Learned log-odds: a bias per primary and sparse (primary index, weight) pairs per feature."""
+    """Learned log-odds: a bias per primary and dense weights per feature."""
 
     bias: tuple[float, ...]
-    weights: dict[str, tuple[tuple[int, float], ...]]
+    weights: dict[str, Weights]
     version: str
+
+
+def _dense(pairs: list[list[float]], order: list[int]) -> Weights:
+    row = [0.0] * 8
+    for position, weight in pairs:
+        row[order[int(position)]] = weight
+    return (*row, max(row))  # type: ignore[return-value]
 
 
 @cache
@@ -162,10 +195,7 @@ def english_model() -> EnglishModel:
     bias = [0.0] * len(PRIMARY_EMOTIONS)
     for position, value in enumerate(shipped["bias"]):
         bias[order[position]] = value
-    weights = {
-        feature: tuple((order[position], weight) for position, weight in pairs)
-        for feature, pairs in shipped["weights"].items()
-    }
+    weights = {feature: _dense(pairs, order) for feature, pairs in shipped["weights"].items()}
     return EnglishModel(bias=tuple(bias), weights=weights, version=shipped["version"])
 
 
@@ -173,121 +203,6 @@ def _sigmoid(log_odds: float) -> float:
     if log_odds < -30.0:
         return 0.0
     return 1.0 / (1.0 + math.exp(-log_odds))
-
-
-def _cue(
-    kind: CueKind, text: str, start: int, end: int, evidence: dict[Emotion, float], *, note: str | None = None
-) -> Cue:
-    return Cue.model_construct(kind=kind, text=text, start=start, end=end, emotions=evidence, note=note)
-
-
-def _rounded_positive(evidence: dict[Emotion, float]) -> dict[Emotion, float]:
-    return {emotion: round(value, 2) for emotion, value in evidence.items() if value >= 0.25}
-
-
-def _add_rule_evidence(text: str, log_odds: list[float], cues: list[Cue]) -> float:
-    """Idioms, sarcasm, emoji and emoticons: add their evidence; returns the arousal they add."""
-    arousal_boost = 0.0
-    for pattern, weights in IDIOM_PATTERNS:
-        for match in pattern.finditer(text):
-            for emotion, weight in weights.items():
-                log_odds[_EMOTION_INDEX[emotion]] += weight
-            cues.append(_cue("idiom", match.group(), match.start(), match.end(), dict(weights)))
-    for sarcasm in islice(SARCASM_PATTERN.finditer(text), 2):
-        for emotion, weight in SARCASM_WEIGHTS.items():
-            log_odds[_EMOTION_INDEX[emotion]] += weight
-        cues.append(_cue("sarcasm", sarcasm.group(), sarcasm.start(), sarcasm.end(), dict(SARCASM_WEIGHTS)))
-    for symbol in find_symbols(text):
-        for emotion, weight in symbol.weights.items():
-            log_odds[_EMOTION_INDEX[emotion]] += weight
-        kind: CueKind = "emoji" if symbol.kind == "emoji" else "emoticon"
-        cues.append(_cue(kind, symbol.text, symbol.start, symbol.end, dict(symbol.weights)))
-        arousal_boost += 0.05
-    return arousal_boost
-
-
-def score_english(text: str) -> TextScores:
-    """Evidence per primary for English text, with valence, arousal and the cues behind them."""
-    model = english_model()
-    weights = model.weights
-    log_odds = list(model.bias)
-    cues: list[Cue] = []
-    clauses, exclamations = _tokens(text)
-    caps_words = 0
-    for clause in clauses:
-        previous: _Token | None = None
-        for token in clause:
-            word = token.word
-            negated = token.negated and word[0] not in "!?"
-            name = _NEGATION_PREFIX + word if negated else word
-            pairs = weights.get(name)
-            if negated:
-                pairs = _negated_pairs(pairs, weights.get(word))
-            if pairs is not None:
-                _apply(
-                    pairs,
-                    token.weight,
-                    log_odds,
-                    cues,
-                    span=(token.start, token.end),
-                    text=text,
-                    negated=negated,
-                )
-            if previous is not None:
-                pair_pairs = weights.get(f"{previous.word} {word}")
-                if pair_pairs is not None:
-                    value = (previous.weight + token.weight) / 2
-                    _apply(
-                        pair_pairs,
-                        value,
-                        log_odds,
-                        cues,
-                        span=(previous.start, token.end),
-                        text=text,
-                        negated=False,
-                    )
-            if token.weight > 1.0 and token.end - token.start > 1 and text[token.start : token.end].isupper():
-                caps_words += 1
-            previous = token
-    arousal_boost = _add_rule_evidence(text, log_odds, cues)
-    raw: dict[Emotion, float] = {
-        emotion: _sigmoid(log_odds[index]) for index, emotion in enumerate(PRIMARY_EMOTIONS)
-    }
-    arousal_boost += min(0.2, 0.07 * exclamations) + min(0.2, 0.05 * caps_words)
-    if exclamations:
-        cues.append(_cue("punctuation", "!", 0, len(text), {}, note=f"{exclamations} exclamation mark(s)"))
-    if caps_words:
-        cues.append(_cue("caps", "CAPS", 0, len(text), {}, note=f"{caps_words} word(s) in capitals"))
-    excess = _excess(raw)
-    return TextScores(
-        raw=raw,
-        valence=valence_of(excess),
-        arousal=arousal_of(excess, arousal_boost),
-        cues=tuple(cues),
-    )
-
-
-def _apply(
-    pairs: tuple[tuple[int, float], ...],
-    value: float,
-    log_odds: list[float],
-    cues: list[Cue],
-    *,
-    span: tuple[int, int],
-    text: str,
-    negated: bool,
-) -> None:
-    start, end = span
-    strongest = 0.0
-    for index, weight in pairs:
-        contribution = weight * value
-        log_odds[index] += contribution
-        strongest = max(strongest, contribution)
-    if strongest >= CUE_MIN_EVIDENCE:
-        evidence = _rounded_positive({PRIMARY_EMOTIONS[index]: weight * value for index, weight in pairs})
-        kind: CueKind = "negation" if negated else ("phrase" if " " in text[start:end].strip() else "word")
-        note = "negated" if negated else (f"weight x{value:.2f}" if value != 1.0 else None)
-        cues.append(_cue(kind, text[start:end], start, end, evidence, note=note))
 
 
 _JOY: Final = _EMOTION_INDEX["joy"]
@@ -300,20 +215,114 @@ _ANGER: Final = _EMOTION_INDEX["anger"]
 _NEGATED_POSITIVE_SHARE: Final = 0.5
 
 
-def _negated_pairs(
-    learned: tuple[tuple[int, float], ...] | None, plain: tuple[tuple[int, float], ...] | None
-) -> tuple[tuple[int, float], ...] | None:
+def _negated(learned: Weights | None, plain: Weights | None) -> Weights | None:
     """Evidence for a negated word: its learned '!word' weights, or its own reversed and damped, plus the
     opposite of any positive evidence it had."""
     if plain is None:
         return learned
-    pairs = list(learned) if learned is not None else [(index, -0.5 * weight) for index, weight in plain]
-    for index, weight in plain:
-        if weight > 0.0 and index in (_JOY, _TRUST):
-            flipped = weight * _NEGATED_POSITIVE_SHARE
-            pairs.append((_SADNESS if index == _JOY else _DISGUST, flipped))
-            pairs.append((_ANGER, flipped * 0.6))
-    return tuple(pairs)
+    row = list(learned[:8]) if learned is not None else [-0.5 * weight for weight in plain[:8]]
+    for index, opposite in ((_JOY, _SADNESS), (_TRUST, _DISGUST)):
+        if plain[index] > 0.0:
+            flipped = plain[index] * _NEGATED_POSITIVE_SHARE
+            row[opposite] += flipped
+            row[_ANGER] += flipped * 0.6
+    return (*row, max(row))  # type: ignore[return-value]
+
+
+def _evidence(weights: Weights, value: float) -> dict[Emotion, float]:
+    return {
+        emotion: round(weights[index] * value, 2)
+        for index, emotion in enumerate(PRIMARY_EMOTIONS)
+        if weights[index] * value >= 0.25
+    }
+
+
+def _add_rule_evidence(text: str, words: set[str], log_odds: list[float], cues: list[Cue]) -> float:
+    """Idioms, sarcasm, emoji and emoticons: add their evidence; returns the arousal they add."""
+    candidates: set[int] = set()
+    for word in words:
+        found = IDIOMS_BY_KEY.get(word)
+        if found is not None:
+            candidates.update(found)
+    for index in sorted(candidates):
+        pattern, weights = IDIOM_PATTERNS[index]
+        for match in pattern.finditer(text):
+            for emotion, weight in weights.items():
+                log_odds[_EMOTION_INDEX[emotion]] += weight
+            cues.append(cue("idiom", match.group(), match.span(), dict(weights)))
+    if not SARCASM_KEYS.isdisjoint(words):
+        for sarcasm in islice(SARCASM_PATTERN.finditer(text), 2):
+            for emotion, weight in SARCASM_WEIGHTS.items():
+                log_odds[_EMOTION_INDEX[emotion]] += weight
+            cues.append(cue("sarcasm", sarcasm.group(), sarcasm.span(), dict(SARCASM_WEIGHTS)))
+    arousal_boost = 0.0
+    for symbol in find_symbols(text):
+        for emotion, weight in symbol.weights.items():
+            log_odds[_EMOTION_INDEX[emotion]] += weight
+        kind: CueKind = "emoji" if symbol.kind == "emoji" else "emoticon"
+        cues.append(cue(kind, symbol.text, (symbol.start, symbol.end), dict(symbol.weights)))
+        arousal_boost += 0.05
+    return arousal_boost
+
+
+def score_english(text: str) -> TextScores:
+    """Evidence per primary for English text, with valence, arousal and the cues behind them."""
+    model = english_model()
+    weights = model.weights
+    a0, a1, a2, a3, a4, a5, a6, a7 = model.bias
+    tokens, exclamations, caps = _tokens(text)
+    strong: list[tuple[Weights, float, int, int, bool]] = []
+    words: set[str] = set()
+    previous = None
+    for token in tokens:
+        word: str = token[_WORD]
+        value: float = token[_WEIGHT]
+        words.add(word)
+        negated = token[_NEGATED] and word[0] not in "!?"
+        found = weights.get(_NEGATION_PREFIX + word) if negated else weights.get(word)
+        if negated:
+            found = _negated(found, weights.get(word))
+        for _ in range(2):  # the word itself, then the pair it ends
+            if found is not None:
+                w0, w1, w2, w3, w4, w5, w6, w7, largest = found
+                a0 += w0 * value
+                a1 += w1 * value
+                a2 += w2 * value
+                a3 += w3 * value
+                a4 += w4 * value
+                a5 += w5 * value
+                a6 += w6 * value
+                a7 += w7 * value
+                if largest * value >= CUE_MIN_EVIDENCE:
+                    start = token[_START] if _ == 0 else previous[_START]  # type: ignore[index]
+                    strong.append((found, value, start, token[_END], negated and _ == 0))
+            if previous is None or previous[_CLAUSE] != token[_CLAUSE]:
+                break
+            found = weights.get(f"{previous[_WORD]} {word}")
+            value = (previous[_WEIGHT] + token[_WEIGHT]) / 2
+        previous = token
+    log_odds = [a0, a1, a2, a3, a4, a5, a6, a7]
+    cues = [_word_cue(text, found) for found in strong]
+    arousal_boost = _add_rule_evidence(text, words, log_odds, cues)
+    raw: dict[Emotion, float] = dict(zip(PRIMARY_EMOTIONS, map(_sigmoid, log_odds), strict=True))
+    if exclamations:
+        arousal_boost += min(0.2, 0.07 * exclamations)
+        cues.append(cue("punctuation", "!", None, {}, f"{exclamations} exclamation mark(s)"))
+    if caps:
+        arousal_boost += min(0.2, 0.05 * caps)
+        cues.append(cue("caps", "CAPS", None, {}, f"{caps} word(s) in capitals"))
+    excess = _excess(raw)
+    return TextScores(
+        raw=raw, valence=valence_of(excess), arousal=arousal_of(excess, arousal_boost), cues=tuple(cues)
+    )
+
+
+def _word_cue(text: str, found: tuple[Weights, float, int, int, bool]) -> Cue:
+    weights, value, start, end, negated = found
+    surface = text[start:end]
+    kind: CueKind = "negation" if negated else ("phrase" if " " in surface else "word")
+    note = "negated" if negated else (f"weight x{value:.2f}" if value != 1.0 else None)
+    return cue(kind, surface, (start, end), _evidence(weights, value), note)
 
 
 def _excess(raw: dict[Emotion, float]) -> dict[Emotion, float]:

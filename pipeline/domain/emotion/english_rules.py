@@ -232,7 +232,77 @@ SARCASM: Final[tuple[str, ...]] = (
 )
 SARCASM_WEIGHTS: Final[_Weights] = {"joy": -3.5, "trust": -3.5, "anger": 2.0, "disgust": 2.2}
 
+# Words one of which every match of the idiom at the same position contains (as the tokenizer splits
+# them), so only idioms whose key words occur in a text are tried: regexes are the costly part.
+IDIOM_KEYS: Final[tuple[str, ...]] = (
+    "hold",
+    "hold",
+    "hold",
+    "waiting",
+    "still",
+    "transferred",
+    "passed bounced shuffled",
+    "nobody one",
+    "back reply response call",
+    "hung hang",
+    "response reply answer help follow",
+    "problem issue",
+    "time",
+    "speak talk",
+    "waste",
+    "worst terrible horrible awful appalling pathetic useless",
+    "rip ripoff scam scammed fraud robbery",
+    "charged billed double",
+    "cancel close",
+    "refund",
+    "never",
+    "competitor provider",
+    "fed sick tired enough straw",
+    "unacceptable outrageous ridiculous disgraceful shameful",
+    "work working broken",
+    "lost missing arrived arrive received",
+    "where where's",
+    "when",
+    "worried concerned anxious nervous",
+    "afraid scared terrified",
+    "lose charged",
+    "hacked compromised blocked frozen locked",
+    "unauthorized unauthorised suspicious fraudulent",
+    "thank thanks",
+    "thank thanks",
+    "resolved fixed solved sorted",
+    "helpful friendly patient professional quick fast",
+    "beyond recommend stars service notch",
+    "wait",
+    "happier better pleased",
+    "problem worries bad",
+    "forward",
+)
+if len(IDIOM_KEYS) != len(IDIOMS):
+    raise RuntimeError(f"IDIOM_KEYS has {len(IDIOM_KEYS)} entries for {len(IDIOMS)} idioms")
+
 IDIOM_PATTERNS: Final[tuple[tuple[re.Pattern[str], _Weights], ...]] = tuple(
     (re.compile(pattern, re.IGNORECASE), weights) for pattern, weights in IDIOMS
+)
+IDIOMS_BY_KEY: Final[dict[str, tuple[int, ...]]] = {
+    key: tuple(index for index, keys in enumerate(IDIOM_KEYS) if key in keys.split())
+    for key in {word for keys in IDIOM_KEYS for word in keys.split()}
+}
+SARCASM_KEYS: Final[frozenset[str]] = frozenset(
+    {
+        "right",
+        "oh",
+        "just",
+        "nothing",
+        "love",
+        "loving",
+        "great",
+        "nice",
+        "awesome",
+        "helpful",
+        "useful",
+        "s",
+        "lot",
+    }
 )
 SARCASM_PATTERN: Final[re.Pattern[str]] = re.compile("|".join(SARCASM), re.IGNORECASE)

@@ -85,30 +85,40 @@ def has_script_subtag(tag: str) -> bool:
     return any(sub in markers for sub in subtags)
 
 
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_OTHER_SCRIPTS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
+    (script, re.compile(f"[{chr(low)}-{chr(high)}]"))
+    for script, low, high in _SCRIPT_RANGES
+    if script != "han"
+)
+
+
 def _script_counts(text: str) -> tuple[dict[str, int], int]:
-    counts: dict[str, int] = {}
-    latin = 0
-    for char in text:
-        code = ord(char)
-        if code < 0x80:
-            if char.isalpha():
-                latin += 1
-            continue
-        if 0xC0 <= code <= 0x24F:
-            latin += 1
-            continue
-        for script, low, high in _SCRIPT_RANGES:
-            if low <= code <= high:
-                counts[script] = counts.get(script, 0) + 1
-                break
-    return counts, latin
+    """Characters per script (Han, kana, ...) and the number of Latin letters."""
+    if text.isascii():
+        return {}, len(_LATIN_LETTER.findall(text))
+    counts = {"han": len(_HAN.findall(text))}
+    for script, pattern in _OTHER_SCRIPTS:
+        found = len(pattern.findall(text))
+        if found:
+            counts[script] = counts.get(script, 0) + found
+    return counts, len(_LATIN_LETTER.findall(text))
+
+
+_LANGUAGES_OF_WORD: Final[dict[str, tuple[str, ...]]] = {
+    word: tuple(language for language, known in _FUNCTION_WORDS.items() if word in known)
+    for word in frozenset().union(*_FUNCTION_WORDS.values())
+}
 
 
 def _latin_language(text: str) -> str:
-    words = _LATIN_WORD.findall(text.lower())
-    hits = {language: sum(word in known for word in words) for language, known in _FUNCTION_WORDS.items()}
-    english = hits.pop("en")
-    best, best_hits = max(hits.items(), key=lambda item: item[1])
+    hits: dict[str, int] = {}
+    for word in _LATIN_WORD.findall(text.lower()):
+        for language in _LANGUAGES_OF_WORD.get(word, ()):
+            hits[language] = hits.get(language, 0) + 1
+    english = hits.pop("en", 0)
+    best, best_hits = max(hits.items(), key=lambda item: item[1], default=("en", 0))
     # English wins ties and short texts: another language needs at least two of its own words and the lead.
     if best_hits >= 2 and best_hits > english:
         return best
