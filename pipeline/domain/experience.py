@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -52,9 +52,13 @@ class TextStronglyNegativeRule(BaseModel):
     )
     fallback_language: str = "en"
 
+    @cached_property
+    def _by_lower_tag(self) -> dict[str, LanguageThresholds]:
+        return {key.lower(): value for key, value in self.by_language.items()}
+
     def thresholds_for(self, language: str | None) -> LanguageThresholds | None:
         """The thresholds for a BCP 47 tag: exact tag, then its primary subtag, then the fallback."""
-        by_lower = {key.lower(): value for key, value in self.by_language.items()}
+        by_lower = self._by_lower_tag
         if language:
             tag = language.lower()
             if tag in by_lower:

@@ -1,9 +1,12 @@
 """Compiled phrase matchers: the stage cues of a journey, and any other phrase list (urgency, help).
 
-All phrases of a list go into a single regular expression built as a trie, so one pass over the text finds
-every cue at every position (overlapping), longest first at each position. English (Latin) cues match
-case-insensitively on word boundaries, with any run of spaces or hyphens between words ("check in" also
-matches "check-in"); Chinese cues match as substrings, since Chinese has no spaces between words.
+The phrases of a list are compiled into two regular expressions, each built as a trie so that at any
+position at most one branch goes past its first character: one for phrases that start with a Latin
+letter or digit, tried only where a word starts, and one for the rest (Chinese), whose first characters
+let the regex engine skip everything else. The text is lower-cased first, keeping offsets, instead of the
+IGNORECASE flag, which would stop that skipping. English (Latin) phrases match on word boundaries, with
+any run of spaces or hyphens between words ("check in" also matches "check-in"); Chinese phrases match
+as substrings, since Chinese has no spaces between words.
 """
 
 from __future__ import annotations
@@ -19,11 +22,9 @@ from pipeline.domain.journeys.model import Journey
 # character counts as a word character, and "我要refund" must still match "refund".
 _LATIN_CHARS: Final[str] = "0-9A-Za-z\u00c0-\u024f"
 _LATIN = re.compile(f"[{_LATIN_CHARS}]")
-_NOT_AFTER_LATIN: Final[str] = f"(?<![{_LATIN_CHARS}])"
 _NOT_BEFORE_LATIN: Final[str] = f"(?![{_LATIN_CHARS}])"
 _SEPARATOR = re.compile(r"[\s\-]+")
 _SEPARATOR_PATTERN: Final[str] = r"[\s\-]+"
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
 
 _END: Final[str] = ""
 
@@ -32,7 +33,23 @@ _Trie = dict[str, "_Trie"]
 
 def normalize_cue(text: str) -> str:
     """How cues compare: lower case, one space per run of spaces or hyphens, plain apostrophes."""
-    return _SEPARATOR.sub(" ", text.translate(_APOSTROPHES).lower()).strip()
+    return _SEPARATOR.sub(" ", _plain_apostrophes(text).lower()).strip()
+
+
+def fold_text(text: str) -> str:
+    """Lower case and plain apostrophes, character for character, so offsets into it are offsets into text."""
+    folded = _plain_apostrophes(text).lower()
+    if len(folded) != len(text):
+        # A few characters lower-case to two ("İ"); leave those as they are to keep the offsets.
+        folded = "".join(
+            lowered if len(lowered := char.lower()) == 1 else char for char in _plain_apostrophes(text)
+        )
+    return folded
+
+
+def _plain_apostrophes(text: str) -> str:
+    # str.replace runs in C; str.translate with a dict calls back per character and is far slower.
+    return text.replace("\u2019", "'").replace("\u2018", "'")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,21 +72,30 @@ class PhraseMatcher:
         self._phrases: dict[str, str] = {}
         for phrase in phrases:
             self._phrases.setdefault(normalize_cue(phrase), phrase)
-        self._pattern = _compile(self._phrases) if self._phrases else None
+        latin = [key for key in self._phrases if _LATIN.match(key)]
+        others = [key for key in self._phrases if not _LATIN.match(key)]
+        self._patterns = tuple(
+            _compile(keys, word_start=keys is latin) for keys in (latin, others) if keys
+        )
 
     def find_all(self, text: str) -> Iterator[PhraseMatch]:
         """Every phrase occurrence, overlapping ones included, in text order (longest first per position)."""
-        if self._pattern is None or not text:
+        if not text:
             return
-        for found in self._pattern.finditer(text):
-            matched = found.group(1)
-            key = normalize_cue(matched)
-            phrase = self._phrases.get(key)
-            if phrase is None:
-                # Unicode case folding can match a character that lower() maps elsewhere (the long s).
-                continue
-            start = found.start()
-            yield PhraseMatch(phrase=phrase, start=start, end=start + len(matched), length=len(key))
+        folded = fold_text(text)
+        found: list[PhraseMatch] = []
+        for pattern in self._patterns:
+            search = pattern.search
+            position = 0
+            # Restarting one character after each match start finds overlapping phrases too.
+            while (match := search(folded, position)) is not None:
+                start, end = match.span()
+                key = normalize_cue(match.group())
+                found.append(PhraseMatch(phrase=self._phrases[key], start=start, end=end, length=len(key)))
+                position = start + 1
+        if len(self._patterns) > 1:
+            found.sort(key=lambda match: (match.start, -match.end))
+        yield from found
 
     def find_maximal(self, text: str) -> list[PhraseMatch]:
         """The occurrences not inside a longer one: "不急" hides the "急" within it."""
@@ -107,7 +133,7 @@ class StageMatcher:
         for index, stage in enumerate(journey.stages):
             for keyword in stage.all_keywords():
                 # The loader refuses duplicates; setdefault keeps the earliest stage if one slips through.
-                self._stage_of.setdefault(normalize_cue(keyword), index)
+                self._stage_of.setdefault(keyword, index)
         self._phrases = PhraseMatcher(
             keyword for stage in journey.stages for keyword in stage.all_keywords()
         )
@@ -120,7 +146,7 @@ class StageMatcher:
         """Every cue occurrence in the text, overlapping ones included, in text order."""
         for found in self._phrases.find_all(text):
             yield CueMatch(
-                stage_index=self._stage_of[normalize_cue(found.phrase)],
+                stage_index=self._stage_of[found.phrase],
                 cue=found.phrase,
                 start=found.start,
                 end=found.end,
@@ -143,28 +169,22 @@ class StageMatcher:
         return self._channel_stage.get(channel)
 
 
-def _compile(cues: Iterable[str]) -> re.Pattern[str]:
+def _compile(cues: Iterable[str], *, word_start: bool) -> re.Pattern[str]:
     trie: _Trie = {}
     for cue in cues:
         node = trie
         for char in cue:
             node = node.setdefault(char, {})
         node[_END] = {}
-    # A lookahead around the whole trie lets finditer report a match at every position, overlaps included.
-    return re.compile(f"(?=({_trie_pattern(trie, previous=None)}))", re.IGNORECASE)
+    body = _trie_pattern(trie, previous=None)
+    # Latin phrases start only where a word starts: the lookbehind fails fast inside words.
+    return re.compile(f"(?<![{_LATIN_CHARS}])(?:{body})" if word_start else body)
 
 
 def _trie_pattern(node: _Trie, previous: str | None) -> str:
     branches = []
     for char in sorted(key for key in node if key != _END):
-        if char == " ":
-            head = _SEPARATOR_PATTERN
-        elif char == "'":
-            head = "['\u2018\u2019]"
-        elif previous is None and _LATIN.match(char):
-            head = _NOT_AFTER_LATIN + re.escape(char)
-        else:
-            head = re.escape(char)
+        head = _SEPARATOR_PATTERN if char == " " else re.escape(char)
         branches.append(head + _trie_pattern(node[char], previous=char))
     if _END in node:
         # Longer cues are tried first; ending here is the last resort, with the word boundary after Latin.
