@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.domain.journeys.matcher import StageMatcher, normalize_cue
+from pipeline.domain.journeys.matcher import PhraseMatcher, StageMatcher, normalize_cue
 from pipeline.domain.journeys.model import Journey, Stage
 
 JOURNEY = Journey(
@@ -73,3 +73,52 @@ def test_a_cue_is_found_wherever_it_stands(prefix: str, suffix: str) -> None:
     match = MATCHER.best_match(f"{prefix} order status {suffix}")
     assert match is not None
     assert match.cue == "order status"
+
+
+REFERENCE_PHRASES = [
+    "order", "my order", "order status", "or", "can't go", "check in", "in", "订单", "订单状态", "单",
+]
+LATIN = set("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def reference_matches(phrases: list[str], text: str) -> list[tuple[str, int, int]]:
+    """Brute force: at each position, the longest phrase that matches there with its boundaries."""
+    folded = text.replace("\u2019", "'").lower()
+    found = []
+    for start in range(len(folded)):
+        best: tuple[str, int, int] | None = None
+        for phrase in phrases:
+            end = _match_at(normalize_cue(phrase), folded, start)
+            if end is not None and (best is None or len(normalize_cue(phrase)) > len(normalize_cue(best[0]))):
+                best = (phrase, start, end)
+        if best is not None:
+            found.append(best)
+    return found
+
+
+def _match_at(key: str, text: str, start: int) -> int | None:
+    if key[0] in LATIN and start > 0 and text[start - 1] in LATIN:
+        return None
+    position = start
+    for char in key:
+        if char == " ":
+            run = position
+            while run < len(text) and (text[run].isspace() or text[run] == "-"):
+                run += 1
+            if run == position:
+                return None
+            position = run
+        elif position < len(text) and text[position] == char:
+            position += 1
+        else:
+            return None
+    if key[-1] in LATIN and position < len(text) and text[position] in LATIN:
+        return None
+    return position
+
+
+@given(st.text(alphabet="ordemyscatughkinCOR ’'-\t.我订单状态", max_size=60))
+def test_matcher_agrees_with_brute_force(text: str) -> None:
+    matcher = PhraseMatcher(REFERENCE_PHRASES)
+    found = [(match.phrase, match.start, match.end) for match in matcher.find_all(text)]
+    assert found == reference_matches(REFERENCE_PHRASES, text)
