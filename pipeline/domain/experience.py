@@ -197,6 +197,8 @@ DEFAULT_EXPERIENCE_RULES: Final[ExperienceRules] = ExperienceRules()
 
 RULE_NAMES: Final[tuple[str, ...]] = tuple(name for name in ExperienceRules.model_fields if name != "good")
 
+_NO_SIGNALS: Final[Signals] = Signals()
+
 
 @dataclass(frozen=True, slots=True)
 class _Facts:
@@ -234,7 +236,7 @@ def judge_experience(
         emotion=emotion,
         rating=rating,
         selected=tuple(selected),
-        signals=signals or Signals(),
+        signals=signals or _NO_SIGNALS,
         voice=voice,
         channel=channel,
         text=text,
