@@ -71,9 +71,14 @@ def normalize_language(tag: str) -> str:
     if primary not in _CHINESE_PRIMARIES:
         return primary
     subtags = parts[1:]
-    if "hant" in subtags or any(sub in _TRADITIONAL_REGIONS for sub in subtags):
+    # An explicit script wins over a region: zh-Hans-HK is simplified text written in Hong Kong.
+    if "hant" in subtags:
         return "zh-Hant"
-    if "hans" in subtags or any(sub in _SIMPLIFIED_REGIONS for sub in subtags):
+    if "hans" in subtags:
+        return "zh-Hans"
+    if any(sub in _TRADITIONAL_REGIONS for sub in subtags):
+        return "zh-Hant"
+    if any(sub in _SIMPLIFIED_REGIONS for sub in subtags):
         return "zh-Hans"
     return "zh-Hant" if primary == "yue" else "zh-Hans"
 
