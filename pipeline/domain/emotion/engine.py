@@ -58,7 +58,6 @@ EngineFactory = Callable[[Mapping[str, str]], EmotionEngine]
 _ENGINES: dict[str, str] = {
     "lexicon": "pipeline.domain.emotion.lexicon_engine:build_lexicon_engine",
     "plutchik-linear": "pipeline.domain.emotion.lexicon_engine:build_lexicon_engine",
-    "transformer": "pipeline.domain.emotion.transformer_engine:build_transformer_engine",
 }
 
 
@@ -73,7 +72,11 @@ def load_engine(name: str = "lexicon", options: Mapping[str, str] | None = None)
     if target is None:
         raise ConfigurationError("emotion.engine", f"unknown engine {name!r} (known: {', '.join(_ENGINES)})")
     module_name, function_name = target.split(":")
-    factory: EngineFactory = getattr(importlib.import_module(module_name), function_name)
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:  # an optional engine whose extra is not installed
+        raise ConfigurationError("emotion.engine", f"engine {name!r} is not available: {error}") from error
+    factory: EngineFactory = getattr(module, function_name)
     return factory(dict(options or {}))
 
 
