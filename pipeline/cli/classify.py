@@ -33,7 +33,7 @@ A row that cannot be read gets {"id": ... (when known), "error": "..."} and the 
 examples:
   echo '{"id": "1", "text": "On hold for an hour, nobody answers!"}' | emotion-pipeline classify
   emotion-pipeline classify --evidence < rows.jsonl > labels.jsonl
-  zcat rows.jsonl.gz | emotion-pipeline classify --engine transformer --engine-option model_path=./model
+  zcat rows.jsonl.gz | emotion-pipeline classify --engine-option calibration_file=calibration.json
 """
 
 
