@@ -6,8 +6,8 @@ mostly short chats and emails, some multi-sentence emails and a few long call tr
 ratings, selected emotions and voice hints on a share of them. Events are built before timing; the timed
 loop is exactly what the processor does per event to label it.
 
-Prints one JSON line: events_per_s (best of ``--repeat`` passes), per-event latency percentiles, and the
-share of time per step.
+Prints one JSON line: events_per_s (wall clock) and events_per_cpu_s (process CPU time), each the best of
+``--repeat`` passes, per-event latency percentiles, and the share of time per step.
 
     .venv/bin/python bench/bench_enrichment.py --events 5000 --repeat 3
 """
@@ -220,19 +220,20 @@ def main() -> None:
     for event in events[:200]:
         enrich(event, engine, catalog, warm)
 
-    best_rate = 0.0
+    best_rate = best_cpu_rate = 0.0
     best_clock: dict[str, float] = {}
     latencies_us: list[float] = []
     for _ in range(args.repeat):
         gc.collect()
         clock = dict.fromkeys(("emotion", "stage", "experience", "pace"), 0.0)
         pass_latencies: list[float] = []
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         for event in events:
             before = time.perf_counter()
             enrich(event, engine, catalog, clock)
             pass_latencies.append((time.perf_counter() - before) * 1e6)
         rate = len(events) / (time.perf_counter() - started)
+        best_cpu_rate = max(best_cpu_rate, len(events) / (time.process_time() - cpu_started))
         if rate > best_rate:
             best_rate, best_clock, latencies_us = rate, clock, pass_latencies
     total = sum(best_clock.values())
@@ -246,6 +247,8 @@ def main() -> None:
                 "distinct_texts": len(texts),
                 "repeat": args.repeat,
                 "events_per_s": round(best_rate),
+                # Per CPU-second of this process: the steadier figure on a machine shared with other work.
+                "events_per_cpu_s": round(best_cpu_rate),
                 "latency_us": {
                     "p50": round(cuts[49]), "p99": round(cuts[98]), "max": round(max(latencies_us))
                 },
