@@ -215,11 +215,12 @@ class PipelineMetrics:
 
     def _record_valence(self, series: _StageSeries, valence: float) -> None:
         if series.valence is None:
-            series.valence = self._stage_valence.labels(series.journey, series.stage)
             series.valence_mean = valence
+            series.valence = self._stage_valence.labels(series.journey, series.stage)
+            # Read at scrape time: a locked set() per event would cost more than the mean itself.
+            series.valence.set_function(lambda: series.valence_mean)
         else:
             series.valence_mean += self._valence_weight * (valence - series.valence_mean)
-        series.valence.set(series.valence_mean)
 
     def event_invalid(self, reason: str) -> None:
         """A record was dead-lettered for ``reason``, a dead-letter kind (others count as ``other``)."""
