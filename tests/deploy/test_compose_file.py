@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
+from pipeline.cli import build_parser
 from pipeline.config import TopicSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -104,6 +105,17 @@ def test_topic_setup_creates_the_products_topics_with_the_workers_partition_coun
         assert services[name]["environment"]["EMOTION_PIPELINE_TOPICS__PARTITIONS"] == partitions.group(1)
     assert services["kafka"]["image"] == "apache/kafka:3.9.1"
     assert services["kafka"]["environment"]["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+
+
+def test_container_commands_are_ones_the_cli_accepts(compose: dict[str, Any]) -> None:
+    parser = build_parser()
+    images_of_ours = [
+        service for service in compose["services"].values() if service["image"] == "emotion-pipeline:local"
+    ]
+    assert len(images_of_ours) == 3
+    for service in images_of_ours:
+        arguments = parser.parse_args(service["command"])
+        assert callable(arguments.handler)
 
 
 def test_demo_producer_only_runs_in_the_demo_profile(compose: dict[str, Any]) -> None:
