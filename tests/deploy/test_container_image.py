@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
 from fnmatch import fnmatchcase
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +116,67 @@ def test_healthcheck_asks_healthz_with_python_alone(final_stage: list[tuple[str,
     assert "/healthz" in code
     imported = set(re.findall(r"import ([\w., ]+?);", code)[0].replace(" ", "").split(","))
     assert imported <= {"os", "urllib.request"}
+
+
+class _HealthServer(ThreadingHTTPServer):
+    """A stand-in worker HTTP server whose /healthz answers with ``health_status``."""
+
+    health_status = 200
+
+
+class _HealthHandler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        assert isinstance(self.server, _HealthServer)
+        self.send_response(self.server.health_status if self.path == "/healthz" else 404)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def health_server() -> Iterator[_HealthServer]:
+    server = _HealthServer(("127.0.0.1", 0), _HealthHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(("status", "healthy"), [(200, True), (204, True), (503, False), (500, False)])
+def test_healthcheck_exit_status_follows_healthz(
+    final_stage: list[tuple[str, str]], health_server: _HealthServer, status: int, healthy: bool
+) -> None:
+    (healthcheck,) = _values(final_stage, "HEALTHCHECK")
+    command = json.loads(healthcheck[healthcheck.index("CMD") + len("CMD") :].strip())
+    health_server.health_status = status
+    port = str(health_server.server_address[1])
+    completed = subprocess.run(
+        [sys.executable, *command[1:]],
+        env={"EMOTION_PIPELINE_WORKER__WEB_PORT": port},
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
+    assert (completed.returncode == 0) is healthy, completed.stderr
+
+
+def test_healthcheck_fails_when_nothing_listens(final_stage: list[tuple[str, str]]) -> None:
+    (healthcheck,) = _values(final_stage, "HEALTHCHECK")
+    command = json.loads(healthcheck[healthcheck.index("CMD") + len("CMD") :].strip())
+    with _HealthServer(("127.0.0.1", 0), _HealthHandler) as closed:
+        port = str(closed.server_address[1])
+    completed = subprocess.run(
+        [sys.executable, *command[1:]],
+        env={"EMOTION_PIPELINE_WORKER__WEB_PORT": port},
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
+    assert completed.returncode != 0
 
 
 def _excluded(path: str, patterns: list[str]) -> bool:

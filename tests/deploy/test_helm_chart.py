@@ -22,7 +22,7 @@ SECURED_EXTERNAL = ("Secret/kafka-ca", "Secret/kafka-client-cert")
 
 
 def _container(rendered_statefulset: dict[str, Any]) -> dict[str, Any]:
-    containers = rendered_statefulset["spec"]["template"]["spec"]["containers"]
+    containers: list[dict[str, Any]] = rendered_statefulset["spec"]["template"]["spec"]["containers"]
     assert [container["name"] for container in containers] == ["worker"]
     return containers[0]
 
