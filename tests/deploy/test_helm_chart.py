@@ -212,18 +212,21 @@ def test_replicas_are_bounded_by_partitions(
             "needs a SASL password",
         ),
         (
-            [
-                "kafka.securityProtocol=SASL_PLAINTEXT",
-                "kafka.sasl.mechanism=GSSAPI",
-                "kafka.sasl.username=u",
-                "kafka.sasl.password=p",
-            ],
-            "kafka.sasl.mechanism must be one of",
+            ["kafka.securityProtocol=SASL_PLAINTEXT", "kafka.sasl.username=u", "kafka.sasl.password=p"],
+            "kafka.sasl.mechanism must be one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512",
         ),
-        (["kafka.securityProtocol=TLS"], "kafka.securityProtocol must be one of"),
         (["kafka.tls.caSecret=kafka-ca"], "need securityProtocol SSL or SASL_SSL"),
         (["journeys.retail=name: retail"], "must be a file name ending in .yaml"),
-        (["extraConfig.WORKER__BATCH_SIZE=1000"], "extraConfig.WORKER__BATCH_SIZE must be a string"),
+        # values.schema.json: typos, unknown choices and wrong types fail before any template runs.
+        (["replicaCont=3"], "additional properties 'replicaCont' not allowed"),
+        (["kafka.securityProtocol=TLS"], "value must be one of 'PLAINTEXT', 'SSL'"),
+        (["kafka.sasl.mechanism=GSSAPI"], "/kafka/sasl/mechanism"),
+        (
+            ["extraConfig.WORKER__BATCH_SIZE=1000"],
+            "/extraConfig/WORKER__BATCH_SIZE': got number, want string",
+        ),
+        (["worker.webPort=http"], "/worker/webPort"),
+        (["persistence.size=ten"], "/persistence/size"),
     ],
 )
 def test_unworkable_values_are_refused_with_a_reason(
