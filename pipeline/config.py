@@ -102,6 +102,9 @@ class WorkerSettings(BaseModel):
     batch_size: Annotated[int, Field(ge=1, le=10_000)] = 500
     batch_within_seconds: Annotated[float, Field(gt=0, le=10)] = 0.05
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    session_timeout_seconds: Annotated[float, Field(ge=3, le=600)] = 30.0
+    heartbeat_interval_seconds: Annotated[float, Field(gt=0, le=60)] = 3.0
+    commit_interval_seconds: Annotated[float, Field(gt=0, le=60)] = 1.0
 
 
 class EmotionSettings(BaseModel):

@@ -27,7 +27,7 @@ from pipeline.domain.codec import decode_event, decode_key, dead_letter
 from pipeline.domain.enrichment import Enricher, Labels
 from pipeline.domain.errors import InvalidRecord
 from pipeline.domain.event import InteractionEvent
-from pipeline.domain.records import ChurnAlert, DeadLetter, EnrichedInteraction, SourcePosition
+from pipeline.domain.records import ChurnAlert, DeadLetter, EnrichedInteraction, RiskLevel, SourcePosition
 from pipeline.domain.stage_aggregate import WindowContribution
 from pipeline.metrics_port import MetricsRecorder
 
@@ -83,6 +83,7 @@ class RecordOutputs:
     alerts: tuple[ChurnAlert, ...] = ()
     contribution: SourcedContribution | None = None
     dead_letter: DeadLetter | None = None
+    level_change: tuple[RiskLevel | None, RiskLevel] | None = None  # (before, after); before None: new customer
 
 
 @dataclass
@@ -166,7 +167,9 @@ class Processor:
                 self.metrics.alert_suppressed(transition.transition)
             else:
                 self.metrics.alert_emitted(transition.transition)
-        return RecordOutputs("enriched", event.customer_id, enriched, alerts, contribution)
+        before = None if state is None else outcome.level_before
+        change = None if before == outcome.level_after else (before, outcome.level_after)
+        return RecordOutputs("enriched", event.customer_id, enriched, alerts, contribution, level_change=change)
 
     def _enriched(self, record: InputRecord, event: InteractionEvent, labels: Labels) -> EnrichedInteraction:
         return EnrichedInteraction(

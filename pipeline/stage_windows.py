@@ -12,7 +12,8 @@ runs it over a dictionary. Both give the same windows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import heapq
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -96,7 +97,11 @@ class StoredWindow:
 
 
 class WindowStore(Protocol):
-    """The windows of one scope (a partition of the contributions topic, or everything in replay)."""
+    """The windows of one scope (a partition of the contributions topic, or everything in replay).
+
+    Besides the windows it keeps a schedule: when each window is next due (to close, then to expire), so a
+    watermark step looks only at the windows it concerns.
+    """
 
     def get(self, key: WindowKey) -> StoredWindow | None: ...
 
@@ -104,7 +109,9 @@ class WindowStore(Protocol):
 
     def delete(self, key: WindowKey) -> None: ...
 
-    def keys(self) -> Iterable[WindowKey]: ...
+    def schedule(self, key: WindowKey, due_ms: int) -> None: ...
+
+    def pop_due(self, watermark_ms: int) -> list[WindowKey]: ...
 
 
 class SourceWatermarks(Protocol):
@@ -160,20 +167,27 @@ class StageWindows:
         return self.close(min(known.values()), store)
 
     def close(self, watermark_ms: int, store: WindowStore) -> list[StageWindowResult]:
-        """Emit windows closed at ``watermark_ms`` (not emitted before) and drop expired ones."""
+        """Emit windows closed at ``watermark_ms`` (not emitted before) and drop expired ones.
+
+        A window holding only late events has nothing to report: it is marked emitted without a result.
+        """
         results: list[StageWindowResult] = []
-        for key in sorted(store.keys()):
+        for key in sorted(set(store.pop_due(watermark_ms))):
+            window = store.get(key)
+            if window is None:
+                continue
             if expired(key.end_ms, watermark_ms, self.settings.retention_ms):
                 store.delete(key)
-                continue
-            if not is_closed(key.end_ms, watermark_ms, self.settings.grace_ms):
-                continue
-            window = store.get(key)
-            if window is None or window.emitted:
-                continue
-            results.append(self.result(window))
-            store.put(replace(window, emitted=True))
-            self.metrics.window_emitted()
+            elif window.emitted:
+                store.schedule(key, key.end_ms + self.settings.retention_ms)
+            elif is_closed(key.end_ms, watermark_ms, self.settings.grace_ms):
+                if window.accumulator.events:
+                    results.append(self.result(window))
+                    self.metrics.window_emitted()
+                store.put(replace(window, emitted=True))
+                store.schedule(key, key.end_ms + self.settings.retention_ms)
+            else:
+                store.schedule(key, key.end_ms + self.settings.grace_ms)
         return results
 
     def result(self, window: StoredWindow) -> StageWindowResult:
@@ -195,7 +209,10 @@ class StageWindows:
         late = is_too_late(contribution.occurred_at_ms, key.end_ms, watermark_ms, self.settings.grace_ms)
         if late and expired(key.end_ms, watermark_ms, self.settings.retention_ms):
             return True  # its window is gone: counted as late in metrics, nothing to keep
-        window = store.get(key) or StoredWindow(key)
+        window = store.get(key)
+        if window is None:
+            window = StoredWindow(key)
+            store.schedule(key, key.end_ms + self.settings.grace_ms)
         if late:
             accumulator = self.aggregation.add_late(window.accumulator, source_partition, offset)
         else:
@@ -206,10 +223,27 @@ class StageWindows:
 
 
 @dataclass
+class DueSchedule:
+    """Window keys by the event time they are next due at (a heap; stale entries are re-checked)."""
+
+    entries: list[tuple[int, WindowKey]] = field(default_factory=list)
+
+    def schedule(self, key: WindowKey, due_ms: int) -> None:
+        heapq.heappush(self.entries, (due_ms, key))
+
+    def pop_due(self, watermark_ms: int) -> list[WindowKey]:
+        due: list[WindowKey] = []
+        while self.entries and self.entries[0][0] <= watermark_ms:
+            due.append(heapq.heappop(self.entries)[1])
+        return due
+
+
+@dataclass
 class MemoryWindowStore:
     """Windows in a dictionary (replay, tests)."""
 
     windows: dict[WindowKey, StoredWindow] = field(default_factory=dict)
+    due: DueSchedule = field(default_factory=DueSchedule)
 
     def get(self, key: WindowKey) -> StoredWindow | None:
         return self.windows.get(key)
@@ -220,8 +254,11 @@ class MemoryWindowStore:
     def delete(self, key: WindowKey) -> None:
         self.windows.pop(key, None)
 
-    def keys(self) -> Iterable[WindowKey]:
-        return list(self.windows)
+    def schedule(self, key: WindowKey, due_ms: int) -> None:
+        self.due.schedule(key, due_ms)
+
+    def pop_due(self, watermark_ms: int) -> list[WindowKey]:
+        return self.due.pop_due(watermark_ms)
 
 
 @dataclass

@@ -14,6 +14,7 @@ No exception escapes an agent loop: Faust would still ack the records (see FAUST
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
@@ -191,6 +192,9 @@ class StageWindowsAgent:
 
     async def _emit(self, closed: Sequence[StageWindowResult]) -> None:
         # Wait for delivery before the window is marked emitted, so a crash can repeat a result, never lose it.
-        for result in closed:
-            delivery = await self.topics.stage_emotions.send(key=result.window_id.encode(), value=encode(result))
-            await delivery
+        deliveries = [
+            await self.topics.stage_emotions.send(key=result.window_id.encode(), value=encode(result))
+            for result in closed
+        ]
+        if deliveries:
+            await asyncio.gather(*deliveries)

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import faust
+import orjson
 from faust.streams import _current_event
 
 from pipeline.domain.churn import CustomerState, StateDecodeError
 from pipeline.domain.partitioning import kafka_partition
 from pipeline.domain.stage_aggregate import AccumulatorDecodeError
-from pipeline.stage_windows import StoredWindow, WindowKey
+from pipeline.stage_windows import DueSchedule, StoredWindow, WindowKey, WindowSettings
 
 log = logging.getLogger(__name__)
 
@@ -70,62 +70,108 @@ class BatchCustomerStore:
         self._cache.clear()
 
 
+CHECKPOINTS_KEPT = 64
+
+
+@dataclass
+class _PartitionWatermark:
+    watermark: int | None
+    last_offset: int
+    checkpoints: list[tuple[int, int | None]]
+
+    def to_bytes(self) -> bytes:
+        return orjson.dumps({"w": self.watermark, "o": self.last_offset, "cp": self.checkpoints})
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> _PartitionWatermark:
+        decoded = orjson.loads(raw)
+        return cls(decoded["w"], decoded["o"], [tuple(pair) for pair in decoded["cp"]])
+
+
 @dataclass
 class BatchWatermarkStore:
-    """Source-partition watermarks, written once per batch."""
+    """Source-partition watermarks, exact under redelivery, written once per batch.
+
+    Lateness must be judged against the watermark *as it was at the record's offset*. After a crash the stored
+    watermark can be ahead of the committed offset, so every batch records a checkpoint (its first offset on
+    the partition and the watermark before it); a redelivered record rewinds to the checkpoint at or below
+    its offset. Commits fall on batch boundaries, so the rewind is exact.
+    """
 
     table: faust.Table
     current: Any = None
-    _values: dict[int, int] = field(default_factory=dict)
+    _partitions: dict[int, _PartitionWatermark] = field(default_factory=dict)
     _dirty: dict[int, Any] = field(default_factory=dict)
 
     def get(self, partition: int) -> int | None:
-        if partition not in self._values:
-            raw = self.table.get(f"{partition}".encode())
-            if raw is None:
-                return None
-            self._values[partition] = int(raw)
-        return self._values[partition]
+        state = self._partitions.get(partition)
+        if state is None:
+            state = self._begin(partition, self.current.message.offset)
+        return state.watermark
+
+    def _begin(self, partition: int, offset: int) -> _PartitionWatermark:
+        raw = self.table.get(f"{partition}".encode())
+        state = _PartitionWatermark(None, -1, []) if raw is None else _PartitionWatermark.from_bytes(raw)
+        if offset <= state.last_offset:
+            earlier = [pair for pair in state.checkpoints if pair[0] <= offset]
+            state.watermark = earlier[-1][1] if earlier else None
+            state.checkpoints = earlier
+            if not earlier or earlier[-1][0] != offset:
+                log.warning("no watermark checkpoint at a redelivered offset; lateness may differ",
+                            extra={"partition": partition, "offset": offset})
+        if not state.checkpoints or state.checkpoints[-1][0] != offset:
+            state.checkpoints = [*state.checkpoints, (offset, state.watermark)][-CHECKPOINTS_KEPT:]
+        self._partitions[partition] = state
+        return state
 
     def put(self, partition: int, watermark_ms: int) -> None:
-        if self._values.get(partition) != watermark_ms:
-            self._values[partition] = watermark_ms
-            self._dirty[partition] = self.current
+        state = self._partitions[partition]
+        state.watermark = watermark_ms
+        state.last_offset = max(state.last_offset, self.current.message.offset)
+        self._dirty[partition] = self.current
 
     def flush(self) -> dict[int, int]:
-        """Write the changed watermarks; return them (they are announced to the window side)."""
-        changed = {partition: self._values[partition] for partition in self._dirty}
+        """Write the touched partitions' watermarks; return them (they are announced to the window side)."""
+        changed: dict[int, int] = {}
         for partition, event in self._dirty.items():
-            write_as(event, self.table, f"{partition}".encode(), str(self._values[partition]).encode())
+            state = self._partitions[partition]
+            write_as(event, self.table, f"{partition}".encode(), state.to_bytes())
+            if state.watermark is not None:
+                changed[partition] = state.watermark
         self._dirty.clear()
+        self._partitions.clear()
         return changed
 
 
 class WindowIndex:
-    """Which windows each partition of the contributions topic holds; rebuilt from the table after a rebalance.
+    """Which windows each contributions partition holds and when each is due; rebuilt after a rebalance.
 
-    Faust tables cannot be scanned cheaply per message, so the keys of each scope are kept in memory and
-    rebuilt from the (recovered) table the first time a scope is used after an assignment.
+    Faust tables cannot be scanned cheaply per message, so keys and due times of each scope live in memory,
+    rebuilt from the (recovered) table the first time a scope is used after an assignment changed.
     """
 
-    def __init__(self, table: faust.Table, partitions: int) -> None:
+    def __init__(self, table: faust.Table, partitions: int, settings: WindowSettings) -> None:
         self.table = table
         self.partitions = partitions
-        self._scopes: dict[int, set[WindowKey]] = {}
+        self.settings = settings
+        self._scopes: dict[int, DueSchedule] = {}
 
     def reset(self) -> None:
         self._scopes.clear()
 
-    def scope(self, partition: int) -> set[WindowKey]:
-        keys = self._scopes.get(partition)
-        if keys is None:
-            keys = set()
-            for raw_key in self.table.keys():
+    def scope(self, partition: int) -> DueSchedule:
+        schedule = self._scopes.get(partition)
+        if schedule is None:
+            schedule = DueSchedule()
+            for raw_key, raw_value in self.table.items():
                 key = WindowKey.from_id(raw_key.decode())
-                if stage_partition(key.journey, key.stage, self.partitions) == partition:
-                    keys.add(key)
-            self._scopes[partition] = keys
-        return keys
+                if stage_partition(key.journey, key.stage, self.partitions) != partition:
+                    continue
+                emitted = StoredWindow.from_bytes(key, raw_value).emitted
+                wait_ms = self.settings.retention_ms if emitted else self.settings.grace_ms
+                schedule.schedule(key, key.end_ms + wait_ms)
+            self._scopes[partition] = schedule
+        return schedule
 
 
 def stage_key(journey: str, stage: str) -> bytes:
@@ -142,15 +188,13 @@ class TableWindowStore:
     """The windows of one contributions partition; writes buffered until ``flush``."""
 
     table: faust.Table
-    keys_in_scope: set[WindowKey]
+    due: DueSchedule
     event: Any
     _pending: dict[WindowKey, StoredWindow | None] = field(default_factory=dict)
 
     def get(self, key: WindowKey) -> StoredWindow | None:
         if key in self._pending:
             return self._pending[key]
-        if key not in self.keys_in_scope:
-            return None
         raw = self.table.get(key.window_id.encode())
         if raw is None:
             return None
@@ -162,14 +206,15 @@ class TableWindowStore:
 
     def put(self, window: StoredWindow) -> None:
         self._pending[window.key] = window
-        self.keys_in_scope.add(window.key)
 
     def delete(self, key: WindowKey) -> None:
         self._pending[key] = None
-        self.keys_in_scope.discard(key)
 
-    def keys(self) -> Iterable[WindowKey]:
-        return list(self.keys_in_scope)
+    def schedule(self, key: WindowKey, due_ms: int) -> None:
+        self.due.schedule(key, due_ms)
+
+    def pop_due(self, watermark_ms: int) -> list[WindowKey]:
+        return self.due.pop_due(watermark_ms)
 
     def flush(self) -> None:
         for key, window in self._pending.items():

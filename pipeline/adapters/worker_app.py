@@ -77,7 +77,7 @@ def build_worker(settings: Settings, registry: CollectorRegistry | None = None) 
         windows=table("stage-windows", "per-stage emotion windows by window id"),
         window_watermarks=table("window-watermarks", "source watermarks heard per contributions partition"),
     )
-    index = WindowIndex(tables.windows, partitions)
+    index = WindowIndex(tables.windows, partitions, settings.windows)
     worker = Worker(app, settings, components, metrics, registry, topics, tables, index)
     _attach_agents(worker)
     _attach_health(worker)

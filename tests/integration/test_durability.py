@@ -1,0 +1,167 @@
+"""Crash, rebalance and lost local state: the worker's alerts and windows equal what replay computes.
+
+Each test streams 20,000 events over 4 partitions through real worker processes and a real broker,
+disturbs the workers mid-stream, and then compares every alert (by id, exact content) and every closed
+stage window with a clean in-memory replay of the same events. Redelivery may repeat an alert or a window
+exactly; it may never lose one, add one, or change one.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+import pytest
+from support.kafka import WorkerProcess, create_topics, end_offsets_total, produce, read_topic, wait_for
+from support.streams import event_stream
+
+from pipeline.assembly import assemble
+from pipeline.config import load_settings
+from pipeline.devtools.local_kafka import free_port
+from pipeline.domain.codec import encode
+from pipeline.metrics_port import NullMetrics
+from pipeline.replay import ReplayRun, ReplaySinks, record_key
+
+pytestmark = [pytest.mark.broker, pytest.mark.slow]
+
+PARTITIONS = 4
+EVENTS = 20_000
+CUSTOMERS = 600
+COMPLETION_TIMEOUT_S = 420
+
+
+@dataclass(frozen=True)
+class Expected:
+    alerts: dict[str, dict[str, object]]
+    windows: dict[str, dict[str, object]]
+    valid_events: int
+
+
+@pytest.fixture(scope="module")
+def stream() -> tuple[list[bytes], Expected]:
+    records = event_stream(EVENTS, CUSTOMERS)
+    settings = load_settings(topics={"partitions": PARTITIONS})
+    run = ReplayRun(assemble(settings, NullMetrics()), PARTITIONS)
+    alerts: dict[str, dict[str, object]] = {}
+    windows: dict[str, dict[str, object]] = {}
+    run.feed(records, ReplaySinks(
+        alert=lambda alert: alerts.setdefault(alert.id, orjson.loads(encode(alert))),
+        window=lambda window: windows.setdefault(window.window_id, orjson.loads(encode(window))),
+    ))
+    assert len(alerts) > 100, "the stream must exercise the churn rule"
+    assert len(windows) > 100, "the stream must close windows"
+    return records, Expected(alerts, windows, run.counts.get("enriched", 0))
+
+
+@dataclass
+class Deployment:
+    bootstrap: str
+    unique: str
+    tmp_path: Path
+    start_worker: Callable[..., WorkerProcess]
+
+    @property
+    def topics(self) -> dict[str, str]:
+        return {role: f"{role}-{self.unique}" for role in ("in", "enriched", "alerts", "stages", "dlq")}
+
+    def env(self, name: str) -> dict[str, str]:
+        topics = self.topics
+        return {
+            "EMOTION_PIPELINE_KAFKA__BOOTSTRAP_SERVERS": self.bootstrap,
+            "EMOTION_PIPELINE_TOPICS__INTERACTIONS": topics["in"],
+            "EMOTION_PIPELINE_TOPICS__ENRICHED": topics["enriched"],
+            "EMOTION_PIPELINE_TOPICS__ALERTS": topics["alerts"],
+            "EMOTION_PIPELINE_TOPICS__STAGE_EMOTIONS": topics["stages"],
+            "EMOTION_PIPELINE_TOPICS__DLQ": topics["dlq"],
+            "EMOTION_PIPELINE_TOPICS__PARTITIONS": str(PARTITIONS),
+            "EMOTION_PIPELINE_WORKER__APP_ID": f"app-{self.unique}",
+            "EMOTION_PIPELINE_WORKER__WORKDIR": str(self.workdir(name)),
+            "EMOTION_PIPELINE_WORKER__WEB_PORT": str(free_port()),
+            "EMOTION_PIPELINE_WORKER__SESSION_TIMEOUT_SECONDS": "8",
+            "EMOTION_PIPELINE_WORKER__HEARTBEAT_INTERVAL_SECONDS": "1",
+            "EMOTION_PIPELINE_WORKER__LOG_LEVEL": "WARNING",
+        }
+
+    def workdir(self, name: str) -> Path:
+        return self.tmp_path / f"state-{name}"
+
+    def worker(self, name: str) -> WorkerProcess:
+        return self.start_worker(self.env(name), name=name)
+
+    def produce(self, records: list[bytes]) -> None:
+        create_topics(self.bootstrap, self.topics.values(), PARTITIONS)
+        produce(self.bootstrap, self.topics["in"], ((record_key(record), record) for record in records))
+
+    def processed(self) -> int:
+        return end_offsets_total(self.bootstrap, self.topics["enriched"])
+
+    def wait_processed(self, at_least: int, *workers: WorkerProcess, timeout_s: float = 300) -> None:
+        reached = wait_for(lambda: self.processed() >= at_least or not all(w.alive() for w in workers), timeout_s)
+        assert reached and all(w.alive() for w in workers), "\n".join(w.log()[-3000:] for w in workers)
+
+    def assert_matches_replay(self, expected: Expected, *workers: WorkerProcess) -> None:
+        def complete() -> bool:
+            alert_ids = {orjson.loads(value)["id"] for _, value in read_topic(self.bootstrap, self.topics["alerts"])}
+            window_ids = {orjson.loads(value)["window_id"]
+                          for _, value in read_topic(self.bootstrap, self.topics["stages"])}
+            return set(expected.alerts) <= alert_ids and set(expected.windows) <= window_ids
+
+        finished = wait_for(complete, COMPLETION_TIMEOUT_S, poll_s=3)
+        logs = "\n".join(worker.log()[-2000:] for worker in workers)
+        assert finished, f"the workers did not produce every expected alert and window in time\n{logs}"
+        alerts = [orjson.loads(value) for _, value in read_topic(self.bootstrap, self.topics["alerts"])]
+        windows = [orjson.loads(value) for _, value in read_topic(self.bootstrap, self.topics["stages"])]
+        assert {alert["id"] for alert in alerts} == set(expected.alerts)
+        assert all(alert == expected.alerts[alert["id"]] for alert in alerts), "an alert id was re-used"
+        assert {window["window_id"] for window in windows} == set(expected.windows)
+        assert all(window == expected.windows[window["window_id"]] for window in windows)
+        assert self.processed() >= expected.valid_events
+
+
+@pytest.fixture
+def deployment(bootstrap: str, unique: str, tmp_path: Path, start_worker: Callable[..., WorkerProcess]) -> Deployment:
+    return Deployment(bootstrap, unique, tmp_path, start_worker)
+
+
+def test_sigkill_mid_stream_loses_nothing_and_duplicates_nothing(
+    deployment: Deployment, stream: tuple[list[bytes], Expected]
+) -> None:
+    records, expected = stream
+    deployment.produce(records)
+    first = deployment.worker("a")
+    deployment.wait_processed(EVENTS // 3, first)
+    first.kill()
+
+    restarted = deployment.worker("a")
+
+    deployment.assert_matches_replay(expected, restarted)
+
+
+def test_worker_joining_and_leaving_mid_stream(deployment: Deployment, stream: tuple[list[bytes], Expected]) -> None:
+    records, expected = stream
+    deployment.produce(records)
+    first = deployment.worker("a")
+    deployment.wait_processed(EVENTS // 5, first)
+    second = deployment.worker("b")
+    deployment.wait_processed(EVENTS // 2, first, second)
+    second.stop()
+
+    deployment.assert_matches_replay(expected, first)
+
+
+def test_restart_with_empty_state_directory_rebuilds_from_changelogs(
+    deployment: Deployment, stream: tuple[list[bytes], Expected]
+) -> None:
+    records, expected = stream
+    deployment.produce(records)
+    first = deployment.worker("a")
+    deployment.wait_processed(EVENTS // 2, first)
+    first.kill()
+    shutil.rmtree(deployment.workdir("a"))
+
+    restarted = deployment.worker("a")
+
+    deployment.assert_matches_replay(expected, restarted)
