@@ -358,9 +358,6 @@ class StageWindowResult(BaseModel):
     )
     top_reasons: list[ReasonCount] = Field(description="Most frequent experience rules, most frequent first.")
     negative_peaks: list[NegativePeak] = Field(description="Most negative events, most negative first.")
-    late_events: Count = Field(
-        default=0, description="Events for this window that arrived after the grace period and were skipped."
-    )
 
     @field_validator("window_start", "window_end")
     @classmethod

@@ -307,7 +307,6 @@ class StageAggregation:
                 )
                 for peak in accumulator.negative_peaks
             ],
-            late_events=accumulator.late,
         )
 
     def _lowest(self, candidates: tuple[PeakCandidate, ...]) -> tuple[PeakCandidate, ...]:

@@ -150,7 +150,6 @@ WINDOW_CONTRADICTIONS = [
         "negative_peaks.0.occurred_at", "2024-05-01T02:00:00Z", "outside", id="peak after the window"
     ),
     pytest.param("emotion_sums.anger", -0.1, "greater than or equal", id="negative sum"),
-    pytest.param("late_events", -1, "greater than or equal", id="negative late count"),
 ]
 
 

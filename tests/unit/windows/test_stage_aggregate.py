@@ -93,7 +93,6 @@ def test_result_of_a_window() -> None:
         ("e4", -0.5),
     ]
     assert result.negative_peaks[0].occurred_at == datetime(2024, 3, 1, 12, 0, 1, tzinfo=UTC)
-    assert result.late_events == 0
 
 
 def test_empty_window_result() -> None:
@@ -138,7 +137,6 @@ def test_late_events_are_counted_once_and_change_nothing_else() -> None:
     assert AGG.add_late(late, 0, 7) is late
     assert late.late == 1
     assert late.events == accumulator.events
-    assert AGG.result(late, "travel", "check_in", START, HOUR).late_events == 1
 
 
 def test_contribution_needs_eight_scores() -> None:
