@@ -24,6 +24,7 @@ from typing import Any
 import faust
 import orjson
 
+from pipeline.adapters.risk_levels import LevelChange, RiskLevelCounts
 from pipeline.adapters.table_stores import (
     BatchCustomerStore,
     BatchWatermarkStore,
@@ -94,11 +95,13 @@ def parse_contributions(items: list[list[Any]]) -> list[tuple[int, int, WindowCo
 class InteractionsAgent:
     """Consumes input records in batches and produces every output of each."""
 
-    def __init__(self, processor: Processor, topics: Topics, tables: Tables, partitions: int) -> None:
+    def __init__(self, processor: Processor, topics: Topics, tables: Tables, partitions: int,
+                 levels: RiskLevelCounts | None = None) -> None:
         self.processor = processor
         self.topics = topics
         self.tables = tables
         self.partitions = partitions
+        self.levels = levels
 
     async def run(self, stream: faust.StreamT[bytes], batch_size: int, within: float) -> AsyncIterator[None]:
         async for batch in stream.take_events(batch_size, within=within):
@@ -115,6 +118,7 @@ class InteractionsAgent:
         customers = BatchCustomerStore(self.tables.customers)
         watermarks = BatchWatermarkStore(self.tables.source_watermarks)
         contributions: dict[tuple[bytes, int], list[SourcedContribution]] = defaultdict(list)
+        level_changes: list[LevelChange] = []
         for event in batch:
             message = event.message
             customers.current = watermarks.current = event
@@ -123,6 +127,8 @@ class InteractionsAgent:
                 customers, watermarks,
             )
             await self._send(outputs)
+            if outputs.level_change is not None:
+                level_changes.append(outputs.level_change)
             if outputs.contribution is not None:
                 contribution = outputs.contribution.contribution
                 group = (stage_key(contribution.journey, contribution.stage), message.partition)
@@ -130,6 +136,8 @@ class InteractionsAgent:
         for (key, source_partition), items in contributions.items():
             await self.topics.contributions.send(key=key, value=contribution_message(source_partition, items))
         customers.flush()
+        if self.levels is not None:  # right after the flush, no await between: see risk_levels
+            self.levels.apply(level_changes)
         for source_partition, watermark in watermarks.flush().items():
             for target in range(self.partitions):
                 await self.topics.contributions.send(

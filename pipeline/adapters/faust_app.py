@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 
 import faust
 
 from pipeline.adapters.kafka_security import faust_credentials
-from pipeline.config import Settings
+from pipeline.config import Settings, WorkerSettings
+
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
 
 
 def create_app(settings: Settings) -> faust.App:
@@ -24,6 +27,12 @@ def create_app(settings: Settings) -> faust.App:
         web_host=worker.web_host,
         web_port=worker.web_port,
         web_in_thread=False,
+        # Peers forward table-routed requests to this URL, so it must be reachable from the other workers.
+        canonical_url=canonical_url(worker),
+        # @app.table_route works from app.router alone; the /router/ views would only publish the topology,
+        # and Faust's /table/ views would serve customer state without a token (the API serves it behind one).
+        web_router_enabled=False,
+        web_tables_enabled=False,
         topic_partitions=settings.topics.partitions,
         topic_replication_factor=settings.topics.replication_factor,
         topic_allow_declare=settings.topics.create,
@@ -41,3 +50,16 @@ def create_app(settings: Settings) -> faust.App:
         stream_wait_empty=False,
         logging_config=None,
     )
+
+
+def canonical_url(worker: WorkerSettings) -> str:
+    """How other workers reach this one: the bind address, or this host's name when bound to all interfaces.
+
+    Faust's own ``NODE_CANONICAL_URL`` variable overrides it (e.g. a pod's DNS name behind a proxy).
+    """
+    host = worker.web_host
+    if host in WILDCARD_HOSTS:
+        host = socket.getfqdn()
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{worker.web_port}"

@@ -16,7 +16,9 @@ from pipeline import __version__
 from pipeline.adapters.agents import InteractionsAgent, StageWindowsAgent, Tables, Topics
 from pipeline.adapters.faust_app import create_app
 from pipeline.adapters.metrics import PipelineMetrics
+from pipeline.adapters.risk_levels import risk_level_counts
 from pipeline.adapters.table_stores import WindowIndex
+from pipeline.adapters.web import attach_operations
 from pipeline.assembly import Components, assemble
 from pipeline.config import Settings
 
@@ -82,13 +84,14 @@ def build_worker(settings: Settings, registry: CollectorRegistry | None = None) 
     _attach_agents(worker)
     _attach_health(worker)
     setup_prometheus_sensors(app, registry=registry, name_prefix="faust")
+    attach_operations(worker)
     return worker
 
 
 def _attach_agents(worker: Worker) -> None:
     app, settings = worker.app, worker.settings
     interactions = InteractionsAgent(worker.components.processor, worker.topics, worker.tables,
-                                     settings.topics.partitions)
+                                     settings.topics.partitions, levels=risk_level_counts(worker))
     stage = StageWindowsAgent(worker.components.windows, worker.topics, worker.tables, worker.index,
                               settings.topics.partitions)
 
