@@ -64,5 +64,8 @@ def _run(args: argparse.Namespace) -> int:
     except ConfigurationError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
-    FaustWorker(worker.app, loglevel=settings.worker.log_level.lower()).execute_from_commandline()
+    from pipeline.logging_setup import worker_logging_config
+
+    FaustWorker(worker.app, loglevel=settings.worker.log_level.lower(),
+                logging_config=worker_logging_config(settings.worker.log_level)).execute_from_commandline()
     return 0
