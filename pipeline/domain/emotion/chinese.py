@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from pipeline.domain.emotion.chinese_lexicon import Entry, Match, chinese_lexicon
+from pipeline.domain.emotion.chinese_lexicon import Span, chinese_lexicon
 from pipeline.domain.emotion.chinese_polarity import polarity_model
 from pipeline.domain.emotion.chinese_script import ChineseScript, chinese_script, to_simplified
+from pipeline.domain.emotion.fast_models import cue
 from pipeline.domain.emotion.text_scores import TextScores
-from pipeline.domain.labels import Cue, CueKind
+from pipeline.domain.labels import Cue
 from pipeline.domain.plutchik import NEGATIVE_EMOTIONS, Emotion
 
 __all__ = ["ChineseScript", "chinese_script", "score_chinese"]
@@ -63,16 +63,17 @@ _CLAUSE_BREAK = re.compile(r"[,.!?;~。、…\n\r\t]")
 _EXCLAMATIONS = re.compile(r"!{2,}")
 _QUESTIONS = re.compile(r"\?{2,}")
 _REPEATED = re.compile(r"([\u4e00-\u9fff])\1{2,}")
+_PREFIX_MODIFIERS: Final = frozenset({"negation", "intensifier", "diminisher"})
+_SARCASM_NOTE: Final = "praise in a complaint reads as sarcasm"
 
 
 @dataclass(slots=True)
 class _Hit:
     """An emotion word after its modifiers, before contrast weighting and sarcasm."""
 
-    match: Match
+    span: Span
     emotions: dict[Emotion, float]
     segment: int
-    modifiers: list[Match]
     negated: bool
     sarcastic: bool = False
 
@@ -82,24 +83,16 @@ def score_chinese(text: str) -> TextScores:
     simplified = to_simplified(text)
     if "@" in simplified:
         # A user name (@快乐小猪) says nothing about the writer's feeling; blank it, keeping offsets.
-        simplified = _MENTION.sub(lambda found: " " * len(found.group()), simplified)
-    hits, modifier_cues, segments = _read_matches(simplified, chinese_lexicon().scan(simplified))
-    _turn_sarcastic(hits)
-
+        simplified = _MENTION.sub(_blank, simplified)
+    spans = chinese_lexicon().spans(simplified)
     evidence: dict[Emotion, float] = {}
     cues: list[Cue] = []
-    for hit in hits:
-        weight = _segment_weight(hit.segment, segments)
-        emotions = {emotion: value * weight for emotion, value in hit.emotions.items()}
-        for emotion, value in emotions.items():
-            evidence[emotion] = evidence.get(emotion, 0.0) + value
-        if hit.sarcastic:
-            cues.append(_cue(text, hit.match, "sarcasm", emotions, "praise in a complaint reads as sarcasm"))
-        else:
-            cues.append(_cue(text, hit.match, hit.match.entry.kind, emotions))
-    cues.extend(_cue(text, match, match.entry.kind, {}) for match in modifier_cues)
-
-    arousal_boost = _punctuation(text, simplified, evidence, cues)
+    if spans:
+        _gather(text, simplified, spans, evidence, cues)
+    if "!!" in simplified or "??" in simplified or _REPEATED.search(simplified) is not None:
+        arousal_boost = _punctuation(text, simplified, evidence, cues)
+    else:
+        arousal_boost = 0.0
     negative_probability = polarity_model().negative_probability(simplified)
     _add_prior(negative_probability, evidence, cues)
 
@@ -107,45 +100,84 @@ def score_chinese(text: str) -> TextScores:
     _sharpen(evidence)
     raw = {emotion: 1.0 - math.exp(-value) for emotion, value in evidence.items() if value > 0.0}
     arousal = _arousal(raw, arousal_boost)
-    cues.sort(key=lambda cue: (cue.start if cue.start is not None else len(text), cue.kind))
+    if len(cues) > 1:
+        cues.sort(key=lambda cue: (cue.start if cue.start is not None else len(text), cue.kind))
     return TextScores(raw=raw, valence=valence, arousal=arousal, cues=tuple(cues))
 
 
-def _read_matches(simplified: str, matches: Sequence[Match]) -> tuple[list[_Hit], list[Match], int]:
+def _blank(found: re.Match[str]) -> str:
+    return " " * (found.end() - found.start())
+
+
+def _gather(
+    text: str, simplified: str, spans: list[Span], evidence: dict[Emotion, float], cues: list[Cue]
+) -> None:
+    """Add the lexicon's evidence and its cues (emotion words, then the modifiers they used)."""
+    hits, modifier_spans, segments = _read_spans(simplified, spans)
+    _turn_sarcastic(hits)
+    for hit in hits:
+        start, end, entry = hit.span
+        emotions = hit.emotions
+        if segments:
+            weight = AFTER_CONTRAST if hit.segment == segments else BEFORE_CONTRAST
+            emotions = {emotion: value * weight for emotion, value in emotions.items()}
+        for emotion, value in emotions.items():
+            evidence[emotion] = evidence.get(emotion, 0.0) + value
+        rounded = {emotion: round(value, 3) for emotion, value in emotions.items()}
+        if hit.sarcastic:
+            cues.append(cue("sarcasm", text[start:end], (start, end), rounded, _SARCASM_NOTE))
+        else:
+            cues.append(cue(entry.kind, text[start:end], (start, end), rounded))
+    for start, end, entry in modifier_spans:
+        cues.append(cue(entry.kind, text[start:end], (start, end), {}))
+
+
+def _read_spans(simplified: str, spans: list[Span]) -> tuple[list[_Hit], list[Span], int]:
     """Apply modifiers to the emotion words they precede; returns hits, the modifiers used, contrast count."""
     hits: list[_Hit] = []
-    used_modifiers: list[Match] = []
-    pending: list[Match] = []
+    used_modifiers: list[Span] = []
+    pending: list[Span] = []
     segment = 0
     previous_end = 0
     last_hit: _Hit | None = None
-    for index, match in enumerate(matches):
-        if _apart(simplified, previous_end, match.start):
+    for index, span in enumerate(spans):
+        start, end, entry = span
+        if start > previous_end and _apart(simplified, previous_end, start):
             pending = []
             last_hit = None
-        previous_end = match.end
-        entry = match.entry
-        if entry.modifier == "contrast":
+        previous_end = end
+        modifier = entry.modifier
+        if modifier is None:
+            if entry.emotions:
+                last_hit = (
+                    _modified_hit(span, pending, segment)
+                    if pending
+                    else _Hit(span, dict(entry.emotions), segment, False)
+                )
+                hits.append(last_hit)
+                if pending:
+                    used_modifiers.extend(pending)
+                    pending = []
+            else:
+                pending = []
+                last_hit = None
+        elif modifier == "contrast":
             segment += 1
-            used_modifiers.append(match)
+            used_modifiers.append(span)
             pending = []
             last_hit = None
-        elif entry.modifier == "postfix":
-            if last_hit is not None and last_hit.match.end == match.start:
-                last_hit.emotions = {
-                    emotion: value * entry.factor for emotion, value in last_hit.emotions.items()
-                }
-                used_modifiers.append(match)
-        elif entry.modifier is not None and not _stands_alone(entry, pending, matches, index, simplified):
-            pending.append(match)
-        elif entry.emotions:
-            last_hit = _apply_modifiers(match, pending, segment)
+        elif modifier == "postfix":
+            if last_hit is not None and last_hit.span[1] == start:
+                factor = entry.factor
+                last_hit.emotions = {emotion: value * factor for emotion, value in last_hit.emotions.items()}
+                used_modifiers.append(span)
+        elif not (entry.emotions and pending and _stands_alone(spans, index, simplified)):
+            pending.append(span)
+        else:
+            last_hit = _modified_hit(span, pending, segment)
             hits.append(last_hit)
             used_modifiers.extend(pending)
             pending = []
-        else:
-            pending = []
-            last_hit = None
     return hits, used_modifiers, segment
 
 
@@ -156,57 +188,53 @@ def _apart(simplified: str, previous_end: int, start: int) -> bool:
     return start > previous_end and _CLAUSE_BREAK.search(simplified, previous_end, start) is not None
 
 
-def _stands_alone(
-    entry: Entry, pending: list[Match], matches: Sequence[Match], index: int, text: str
-) -> bool:
-    """A modifier that also carries emotion (好) counts as a word when modified and modifying nothing."""
-    if not entry.emotions or not pending:
-        return False
-    if index + 1 == len(matches):
+def _stands_alone(spans: list[Span], index: int, text: str) -> bool:
+    """A modified modifier that also carries emotion (非常好) counts as a word when it modifies nothing."""
+    if index + 1 == len(spans):
         return True
-    following = matches[index + 1]
-    if _apart(text, matches[index].end, following.start):
+    following_start, _, following = spans[index + 1]
+    if _apart(text, spans[index][1], following_start):
         return True
-    return not (
-        following.entry.emotions or following.entry.modifier in ("negation", "intensifier", "diminisher")
-    )
+    return not (following.emotions or following.modifier in _PREFIX_MODIFIERS)
 
 
-def _apply_modifiers(match: Match, pending: list[Match], segment: int) -> _Hit:
+def _modified_hit(span: Span, pending: list[Span], segment: int) -> _Hit:
     scale = 1.0
     negations: list[float] = []
-    for modifier in pending:
-        if modifier.entry.modifier == "negation":
-            negations.append(modifier.entry.factor)
+    for _, _, modifier in pending:
+        if modifier.modifier == "negation":
+            negations.append(modifier.factor)
         else:
-            scale *= modifier.entry.factor
+            scale *= modifier.factor
     scale = min(scale, MAX_SCALE)
     # Two negators cancel out (不是不好); one flips.
     negated = len(negations) % 2 == 1
     emotions: dict[Emotion, float] = {}
-    for emotion, weight in match.entry.emotions:
+    for emotion, weight in span[2].emotions:
         if not negated:
             emotions[emotion] = emotions.get(emotion, 0.0) + weight * scale
             continue
         for opposite, share in _NEGATED.get(emotion, ()):
             emotions[opposite] = emotions.get(opposite, 0.0) + weight * share * negations[-1] * scale
-    return _Hit(match=match, emotions=emotions, segment=segment, modifiers=list(pending), negated=negated)
+    return _Hit(span, emotions, segment, negated)
 
 
 def _turn_sarcastic(hits: list[_Hit]) -> None:
     """Praise flagged as sarcasm-prone turns into anger and disgust when the text also complains."""
+    if not any(hit.span[2].sarcastic for hit in hits):
+        return
     complaint = sum(
         value
         for hit in hits
-        if not hit.match.entry.sarcastic
+        if not hit.span[2].sarcastic
         for emotion, value in hit.emotions.items()
         if emotion in NEGATIVE_EMOTIONS
     )
-    marker = any(hit.match.entry.kind == "sarcasm" for hit in hits)
+    marker = any(hit.span[2].kind == "sarcasm" for hit in hits)
     if complaint < SARCASM_COMPLAINT and not marker:
         return
     for hit in hits:
-        if not hit.match.entry.sarcastic or hit.negated:
+        if not hit.span[2].sarcastic or hit.negated:
             continue
         praise = hit.emotions.get("joy", 0.0) + hit.emotions.get("trust", 0.0)
         if praise <= 0.0:
@@ -215,54 +243,24 @@ def _turn_sarcastic(hits: list[_Hit]) -> None:
         hit.sarcastic = True
 
 
-def _segment_weight(segment: int, segments: int) -> float:
-    if segments == 0:
-        return 1.0
-    return AFTER_CONTRAST if segment == segments else BEFORE_CONTRAST
-
-
 def _punctuation(text: str, simplified: str, evidence: dict[Emotion, float], cues: list[Cue]) -> float:
     """Cues for !!, ?? and 啊啊啊; returns how much they raise arousal (they also strengthen the evidence)."""
     boost = 0.0
     for found in _EXCLAMATIONS.finditer(simplified):
         boost += 0.1
-        cues.append(
-            Cue(
-                kind="punctuation",
-                text=text[found.start() : found.end()],
-                start=found.start(),
-                end=found.end(),
-                emotions={},
-                note=None,
-            )
-        )
+        start, end = found.span()
+        cues.append(cue("punctuation", text[start:end], (start, end), {}))
     questions = _QUESTIONS.search(simplified)
     if questions is not None:
         evidence["surprise"] = evidence.get("surprise", 0.0) + 0.3
         boost += 0.05
-        cues.append(
-            Cue(
-                kind="punctuation",
-                text=text[questions.start() : questions.end()],
-                start=questions.start(),
-                end=questions.end(),
-                emotions={"surprise": 0.3},
-                note=None,
-            )
-        )
+        start, end = questions.span()
+        cues.append(cue("punctuation", text[start:end], (start, end), {"surprise": 0.3}))
     repeated = _REPEATED.search(simplified)
     if repeated is not None:
         boost += 0.1
-        cues.append(
-            Cue(
-                kind="repetition",
-                text=text[repeated.start() : repeated.end()],
-                start=repeated.start(),
-                end=repeated.end(),
-                emotions={},
-                note=None,
-            )
-        )
+        start, end = repeated.span()
+        cues.append(cue("repetition", text[start:end], (start, end), {}))
     if boost > 0.0:
         strength = 1.0 + min(boost, 0.3)
         for emotion in evidence:
@@ -277,19 +275,13 @@ def _add_prior(negative_probability: float, evidence: dict[Emotion, float], cues
         return
     strength = (abs(lean) - PRIOR_DEADBAND) / (1.0 - PRIOR_DEADBAND)
     prior = _NEGATIVE_PRIOR if lean > 0 else _POSITIVE_PRIOR
-    added = {emotion: share * strength for emotion, share in prior}
-    for emotion, value in added.items():
+    rounded: dict[Emotion, float] = {}
+    for emotion, share in prior:
+        value = share * strength
         evidence[emotion] = evidence.get(emotion, 0.0) + value
-    cues.append(
-        Cue(
-            kind="model",
-            text="",
-            start=None,
-            end=None,
-            emotions={emotion: round(value, 3) for emotion, value in added.items()},
-            note=f"character n-gram polarity: P(negative)={negative_probability:.2f}",
-        )
-    )
+        rounded[emotion] = round(value, 3)
+    note = f"character n-gram polarity: P(negative)={negative_probability:.2f}"
+    cues.append(cue("model", "", None, rounded, note))
 
 
 def _sharpen(evidence: dict[Emotion, float]) -> None:
@@ -304,7 +296,12 @@ def _sharpen(evidence: dict[Emotion, float]) -> None:
 
 def _valence(evidence: dict[Emotion, float], negative_probability: float) -> float:
     positive = evidence.get("joy", 0.0) + evidence.get("trust", 0.0) + 0.3 * evidence.get("anticipation", 0.0)
-    negative = sum(evidence.get(emotion, 0.0) for emotion in NEGATIVE_EMOTIONS)
+    negative = (
+        evidence.get("anger", 0.0)
+        + evidence.get("disgust", 0.0)
+        + evidence.get("fear", 0.0)
+        + evidence.get("sadness", 0.0)
+    )
     lexical = (positive - negative) / (positive + negative + 0.3)
     lexical_weight = (positive + negative) / (positive + negative + 0.6)
     model = 1.0 - 2.0 * negative_probability
@@ -315,16 +312,3 @@ def _valence(evidence: dict[Emotion, float], negative_probability: float) -> flo
 def _arousal(raw: dict[Emotion, float], boost: float) -> float:
     peak = max((value * _AROUSAL[emotion] for emotion, value in raw.items()), default=0.0)
     return max(0.0, min(1.0, 0.1 + 0.75 * peak + boost))
-
-
-def _cue(
-    text: str, match: Match, kind: CueKind, emotions: dict[Emotion, float], note: str | None = None
-) -> Cue:
-    return Cue(
-        kind=kind,
-        text=text[match.start : match.end],
-        start=match.start,
-        end=match.end,
-        emotions={emotion: round(value, 3) for emotion, value in emotions.items()},
-        note=note,
-    )

@@ -64,18 +64,32 @@ _NUMERIC_IDIOMS: Final[tuple[tuple[str, tuple[tuple[Emotion, float], ...]], ...]
 )
 
 
+# A found entry as a plain tuple (start, end, entry): the scorer makes one per match, so no object.
+Span = tuple[int, int, Entry]
+# A trie node: the entry whose term ends here (if any) and the children by next character.
+TrieNode = tuple[Entry | None, dict[str, "TrieNode"]]
+
+
+def _build_trie(entries: dict[str, Entry]) -> dict[str, TrieNode]:
+    root: dict[str, TrieNode] = {}
+    for term, entry in entries.items():
+        children = root
+        for index, char in enumerate(term):
+            node = children.get(char)
+            if node is None:
+                node = children[char] = (None, {})
+            if index == len(term) - 1:
+                node = children[char] = (entry, node[1])
+            children = node[1]
+    return root
+
+
 class Lexicon:
-    """Entries by term with the lengths to try per first character, plus the numeric idiom patterns."""
+    """Entries in a character trie for leftmost-longest lookup, plus the numeric idiom patterns."""
 
     def __init__(self, entries: list[Entry]) -> None:
         self._entries: dict[str, Entry] = {entry.term: entry for entry in entries}
-        lengths: dict[str, set[int]] = {}
-        for term in self._entries:
-            lengths.setdefault(term[0], set()).add(len(term))
-        # Per first character, the term lengths to try, longest first: a few dict probes per position.
-        self._lengths: dict[str, tuple[int, ...]] = {
-            first: tuple(sorted(sizes, reverse=True)) for first, sizes in lengths.items()
-        }
+        self._trie = _build_trie(self._entries)
         self._numeric = re.compile(
             "|".join(f"(?P<n{index}>{pattern})" for index, (pattern, _) in enumerate(_NUMERIC_IDIOMS))
         )
@@ -89,44 +103,56 @@ class Lexicon:
 
     def scan(self, simplified: str) -> list[Match]:
         """Leftmost-longest, non-overlapping matches over an already simplified text."""
-        matches: list[Match] = []
+        return [Match(start, end, entry) for start, end, entry in self.spans(simplified)]
+
+    def spans(self, simplified: str) -> list[Span]:
+        """What ``scan`` finds, as ``(start, end, entry)`` tuples: the scorer's hot path.
+
+        One walk down the trie per position, remembering the last node that ends a term, costs a dict
+        probe per character read; a numeric idiom that starts at a position wins over any entry there.
+        """
+        found: list[Span] = []
         numeric_spans = self._numeric_spans(simplified)
-        entries = self._entries
-        lengths_by_first = self._lengths
-        position = 0
+        root = self._trie
         length = len(simplified)
+        position = 0
         while position < length:
             if numeric_spans and position in numeric_spans:
-                match = numeric_spans[position]
-                matches.append(match)
-                position = match.end
+                span = numeric_spans[position]
+                found.append(span)
+                position = span[1]
                 continue
-            lengths = lengths_by_first.get(simplified[position])
-            if lengths is not None:
-                for size in lengths:
-                    entry = entries.get(simplified[position : position + size])
-                    if entry is not None:
-                        # Near the end the slice is shorter than size; the term's own length is exact.
-                        end = position + len(entry.term)
-                        matches.append(Match(position, end, entry))
-                        position = end
-                        break
-                else:
-                    position += 1
-            else:
+            node = root.get(simplified[position])
+            if node is None:
                 position += 1
-        return matches
+                continue
+            longest, children = node
+            end = reach = position + 1
+            while reach < length:
+                node = children.get(simplified[reach])
+                if node is None:
+                    break
+                reach += 1
+                ending, children = node
+                if ending is not None:
+                    longest, end = ending, reach
+            if longest is None:
+                position += 1
+            else:
+                found.append((position, end, longest))
+                position = end
+        return found
 
-    def _numeric_spans(self, simplified: str) -> dict[int, Match]:
+    def _numeric_spans(self, simplified: str) -> dict[int, Span]:
         # Every pattern needs 了 or a negator; most texts skip the regex entirely.
         if "了" not in simplified and "没" not in simplified and "不" not in simplified:
             return {}
-        spans: dict[int, Match] = {}
+        spans: dict[int, Span] = {}
         for found in self._numeric.finditer(simplified):
             group = cast(str, found.lastgroup)
             _, emotions = _NUMERIC_IDIOMS[int(group[1:])]
             entry = Entry(term=found.group(), kind="idiom", emotions=emotions)
-            spans[found.start()] = Match(found.start(), found.end(), entry)
+            spans[found.start()] = (found.start(), found.end(), entry)
         return spans
 
 

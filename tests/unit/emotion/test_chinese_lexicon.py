@@ -5,6 +5,8 @@ from __future__ import annotations
 from importlib import resources
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.domain.emotion.chinese_lexicon import chinese_lexicon, parse_lexicon
 from pipeline.domain.emotion.chinese_polarity import polarity_features, polarity_model
@@ -85,3 +87,40 @@ def test_the_polarity_model_tells_complaint_from_praise() -> None:
     model = polarity_model()
     assert model.negative_probability("质量很差，用了两天就坏了，再也不买了") > 0.7
     assert model.negative_probability("非常好用，推荐购买，物流也快") < 0.3
+
+
+def brute_force_scan(text: str) -> list[tuple[int, int, str]]:
+    """Leftmost-longest by trying every term length at every position: slow, obviously right."""
+    lexicon = chinese_lexicon()
+    longest = max(map(len, shipped_terms()))
+    found: list[tuple[int, int, str]] = []
+    position = 0
+    while position < len(text):
+        for size in range(min(longest, len(text) - position), 0, -1):
+            entry = lexicon.entry(text[position : position + size])
+            if entry is not None:
+                found.append((position, position + size, entry.term))
+                position += size
+                break
+        else:
+            position += 1
+    return found
+
+
+TERM_PIECES = st.sampled_from(
+    [*"不没很太好开心难过气死了满意客服差多出哈尔滨呵真是 ，!", "不是很", "一点也不", "踢皮球", "非常好"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TERM_PIECES, max_size=30).map("".join))
+def test_the_trie_agrees_with_a_brute_force_search(text: str) -> None:
+    # Texts without digits or 了-idioms: numeric idioms are a separate pattern with its own precedence.
+    found = [(match.start, match.end, match.entry.term) for match in chinese_lexicon().scan(text)]
+    assert found == brute_force_scan(text)
+
+
+def test_spans_and_scan_find_the_same_matches() -> None:
+    text = "等了3个小时，客服踢皮球，真是太好了[微笑]"
+    lexicon = chinese_lexicon()
+    assert lexicon.spans(text) == [(m.start, m.end, m.entry) for m in lexicon.scan(text)]
