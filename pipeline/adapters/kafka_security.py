@@ -7,18 +7,36 @@ from typing import Any
 
 import faust
 
-from pipeline.config import KafkaSettings
+from pipeline.config import KafkaSettings, env_name
+from pipeline.domain.errors import ConfigurationError
 
 
 def ssl_context(kafka: KafkaSettings) -> ssl.SSLContext | None:
-    """A TLS context from the CA file and optional client certificate, or None for plaintext."""
+    """A TLS context from the CA file and optional client certificate, or None for plaintext.
+
+    A file that is not what its setting says (not PEM, wrong key password) is a ConfigurationError naming it.
+    """
     if kafka.security_protocol not in ("SSL", "SASL_SSL"):
         return None
-    context = ssl.create_default_context(cafile=str(kafka.ssl_cafile) if kafka.ssl_cafile else None)
+    try:
+        context = ssl.create_default_context(cafile=str(kafka.ssl_cafile) if kafka.ssl_cafile else None)
+    except (ssl.SSLError, OSError) as error:
+        raise ConfigurationError(
+            env_name(("kafka", "ssl_cafile")),
+            f"{kafka.ssl_cafile} is not a readable PEM CA certificate ({error})",
+        ) from None
     context.check_hostname = kafka.ssl_check_hostname
     if kafka.ssl_certfile is not None and kafka.ssl_keyfile is not None:
         password = kafka.ssl_key_password.get_secret_value() if kafka.ssl_key_password else None
-        context.load_cert_chain(str(kafka.ssl_certfile), str(kafka.ssl_keyfile), password=password)
+        try:
+            context.load_cert_chain(str(kafka.ssl_certfile), str(kafka.ssl_keyfile), password=password)
+        except (ssl.SSLError, OSError) as error:
+            raise ConfigurationError(
+                f"{env_name(('kafka', 'ssl_certfile'))} / {env_name(('kafka', 'ssl_keyfile'))}",
+                f"cannot load the client certificate {kafka.ssl_certfile} with key {kafka.ssl_keyfile} "
+                f"({error}); both must be PEM, the key matching the certificate, and "
+                f"{env_name(('kafka', 'ssl_key_password'))} set if the key is encrypted",
+            ) from None
     return context
 
 

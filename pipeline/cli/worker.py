@@ -55,11 +55,13 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     from faust.worker import Worker as FaustWorker
 
+    from pipeline.adapters.connection_check import check_connection
     from pipeline.adapters.topic_admin import ensure_topics
     from pipeline.adapters.worker_app import build_worker
 
     try:
         worker = build_worker(settings)
+        check_connection(settings.kafka)
         ensure_topics(settings)
     except ConfigurationError as error:
         print(f"configuration error: {error}", file=sys.stderr)

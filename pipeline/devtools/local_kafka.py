@@ -41,6 +41,67 @@ class BrokerListener:
     properties: Mapping[str, str] = field(default_factory=dict)
 
 
+def scram_credential(mechanism: str, username: str, password: str) -> str:
+    """A ``StorageTool format --add-scram`` argument: the SCRAM user exists before the broker first starts."""
+    return f"{mechanism}=[name={username},password={password}]"
+
+
+def _jaas_quoted(value: str) -> str:
+    if '"' in value or "\\" in value or "\n" in value:
+        raise LocalKafkaError(
+            "SASL user names and passwords of the local broker cannot hold quotes, backslashes or newlines"
+        )
+    return f'"{value}"'
+
+
+def _properties_text(pem: Path) -> str:
+    # Property values are written as they are, one per line: Java's Properties turns "\n" back into newlines.
+    return pem.read_text(encoding="ascii").strip().replace("\n", "\\n")
+
+
+def sasl_ssl_listener(
+    *,
+    ca_cert: Path,
+    broker_cert: Path,
+    broker_key: Path,
+    broker_user: str,
+    broker_password: str,
+    plain_users: Mapping[str, str] | None = None,
+    name: str = "SECURE",
+) -> BrokerListener:
+    """A SASL_SSL client listener: SCRAM-SHA-512 (and PLAIN when ``plain_users`` is given) over TLS.
+
+    The broker's certificate chain and unencrypted PKCS#8 key are PEM files, inlined into the properties;
+    ``ca_cert`` is its trust store. The broker talks to itself as ``broker_user`` over SCRAM-SHA-512, so
+    pass ``scram_credential("SCRAM-SHA-512", broker_user, broker_password)`` in ``start``'s
+    ``scram_credentials``.
+    """
+    prefix = f"listener.name.{name.lower()}"
+    mechanisms = ["SCRAM-SHA-512"]
+    properties = {
+        "sasl.mechanism.inter.broker.protocol": "SCRAM-SHA-512",
+        f"{prefix}.scram-sha-512.sasl.jaas.config": (
+            "org.apache.kafka.common.security.scram.ScramLoginModule required "
+            f"username={_jaas_quoted(broker_user)} password={_jaas_quoted(broker_password)};"
+        ),
+        "ssl.keystore.type": "PEM",
+        "ssl.keystore.certificate.chain": _properties_text(broker_cert),
+        "ssl.keystore.key": _properties_text(broker_key),
+        "ssl.truststore.type": "PEM",
+        "ssl.truststore.certificates": _properties_text(ca_cert),
+        "ssl.endpoint.identification.algorithm": "https",
+    }
+    if plain_users:
+        mechanisms.append("PLAIN")
+        users = " ".join(f"user_{user}={_jaas_quoted(password)}" for user, password in plain_users.items())
+        properties[f"{prefix}.plain.sasl.jaas.config"] = (
+            "org.apache.kafka.common.security.plain.PlainLoginModule required "
+            f"username={_jaas_quoted(broker_user)} password={_jaas_quoted(broker_password)} {users};"
+        )
+    properties["sasl.enabled.mechanisms"] = ",".join(mechanisms)
+    return BrokerListener(name=name, protocol="SASL_SSL", properties=properties)
+
+
 @dataclass(frozen=True)
 class RunningBroker:
     """A started broker: where it listens and where its files are."""
