@@ -21,6 +21,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "schemas",
     "classify",
     "eval",
+    "simulate",
+    "produce",
 )
 
 

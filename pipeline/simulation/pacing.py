@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Final
+
+_ROUNDING: Final[float] = 1e-9
 
 
 class TokenBucket:
@@ -36,7 +39,9 @@ class TokenBucket:
             now = self._clock()
             self._tokens = min(self._capacity, self._tokens + (now - self._updated) * self._rate)
             self._updated = now
-            if self._tokens >= tokens:
+            # A hair of tolerance: float refills land a rounding error short of a whole token, and a sleep
+            # too small to move the clock would never make up for it.
+            if self._tokens >= tokens - _ROUNDING:
                 self._tokens -= tokens
                 return
             self._sleep((tokens - self._tokens) / self._rate)
