@@ -116,9 +116,9 @@ def send_to_kafka(
     *,
     rate: float | None,
 ) -> int:
-    """Produce ``records`` to ``topic`` print a summary, return the exit status."""
+    """Produce ``records`` to ``topic``, print a summary and return the exit status."""
     # kafka-python loads only when a command actually produces, not for every CLI start.
-    from kafka import KafkaProducer  # noqa: PLC0415
+    from kafka import KafkaAdminClient, KafkaProducer  # noqa: PLC0415
     from kafka.errors import KafkaError  # noqa: PLC0415
 
     from pipeline.adapters.connection_check import check_connection  # noqa: PLC0415
@@ -129,9 +129,24 @@ def send_to_kafka(
         check_connection(settings.kafka)
     except ConfigurationError as error:
         return report_configuration_error(command, error)
+    connection = kafka_python_config(settings.kafka)
     try:
+        # Ask first: a broker with auto.create.topics.enable would otherwise create a one-partition topic
+        # on the first send, and every customer would land on partition 0.
+        admin = KafkaAdminClient(**connection)
+        try:
+            known = topic in admin.list_topics()
+        finally:
+            admin.close()
+        if not known:
+            print(
+                f"{command}: topic {topic!r} does not exist at {settings.kafka.bootstrap_servers}; "
+                "start a worker once (it creates its topics) or create the topic first",
+                file=sys.stderr,
+            )
+            return 1
         producer = KafkaProducer(
-            **kafka_python_config(settings.kafka),
+            **connection,
             acks="all",
             linger_ms=20,
             batch_size=256 * 1024,
@@ -139,21 +154,10 @@ def send_to_kafka(
             max_block_ms=30_000,
         )
     except KafkaError as error:
-        print(
-            f"{command}: cannot connect to Kafka at {settings.kafka.bootstrap_servers}: {error}",
-            file=sys.stderr,
-        )
+        print(f"{command}: cannot use Kafka at {settings.kafka.bootstrap_servers}: {error}", file=sys.stderr)
         return 1
     try:
-        try:
-            partitions = producer.partitions_for(topic)
-        except KafkaError as error:
-            print(
-                f"{command}: topic {topic!r} not found at {settings.kafka.bootstrap_servers} ({error}); "
-                "start a worker once (it creates its topics) or create the topic first",
-                file=sys.stderr,
-            )
-            return 1
+        partitions = producer.partitions_for(topic) or set()
         print(f"{command}: producing to {topic} ({len(partitions)} partitions)", file=sys.stderr)
         summary = produce_records(producer, topic, records, rate=rate, progress=sys.stderr)
     finally:
