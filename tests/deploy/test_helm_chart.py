@@ -100,6 +100,10 @@ def test_default_render_holds_the_worker_statefulset_and_its_services(render: Re
     env = rendered.one("ConfigMap", "-env")["data"]
     assert mounts[env["EMOTION_PIPELINE_WORKER__WORKDIR"]] == "state"
     assert "EMOTION_PIPELINE_KAFKA__SASL_PASSWORD" not in _env_names(container)
+    # Peers reach each worker by its stable name under the governing headless Service.
+    values = {variable["name"]: variable.get("value") for variable in container["env"]}
+    assert values["NODE_CANONICAL_URL"] == f"http://$(POD_NAME).{spec['serviceName']}:6066"
+    assert _env_names(container).index("POD_NAME") < _env_names(container).index("NODE_CANONICAL_URL")
 
 
 @pytest.mark.parametrize("values_files", [(), ("secured.yaml",), ("existing-secret.yaml",)])
@@ -110,7 +114,11 @@ def test_every_rendered_setting_is_one_the_worker_reads(
     assert rendered.returncode == 0, rendered.stderr
     known = _settings_env_names()
     configured = set(rendered.one("ConfigMap", "-env")["data"])
-    configured |= set(_env_names(_container(rendered.one("StatefulSet"))))
+    configured |= {
+        name
+        for name in _env_names(_container(rendered.one("StatefulSet")))
+        if name.startswith("EMOTION_PIPELINE_")
+    }
     assert configured - known == set()
 
 

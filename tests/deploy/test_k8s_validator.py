@@ -69,6 +69,11 @@ def _target_unnamed_port(documents: Manifests) -> None:
     _find(documents, "Service", "-pipeline")["spec"]["ports"][0]["targetPort"] = "metrics"
 
 
+def _use_pod_name_before_it_is_set(documents: Manifests) -> None:
+    env = _pod_spec(documents)["containers"][0]["env"]
+    env.append(env.pop(next(i for i, variable in enumerate(env) if variable["name"] == "POD_NAME")))
+
+
 BREAKAGES: list[tuple[str, Callable[[Manifests], None], str]] = [
     ("misspelt field", _misspell_field, 'unknown field "spec.podManagmentPolicy"'),
     ("wrong type", _quote_replicas, "spec.replicas"),
@@ -83,6 +88,11 @@ BREAKAGES: list[tuple[str, Callable[[Manifests], None], str]] = [
     ),
     ("relative mount", _relative_mount_path, "is not absolute"),
     ("governing service", _headless_service_not_headless, "is not a headless Service"),
+    (
+        "dependent variable order",
+        _use_pod_name_before_it_is_set,
+        "refers to $(POD_NAME), which is not defined",
+    ),
     ("service target port", _target_unnamed_port, 'targetPort "metrics" is not a named container port'),
 ]
 

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"sort"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
@@ -259,11 +260,19 @@ func (c *catalog) checkContainer(o object, container *corev1.Container, volumes 
 	c.checkProbe(o, where+": livenessProbe", container.LivenessProbe, ports)
 	c.checkProbe(o, where+": readinessProbe", container.ReadinessProbe, ports)
 	c.checkProbe(o, where+": startupProbe", container.StartupProbe, ports)
-	envNames := map[string]bool{}
+	envNames := c.envFromNames(container)
+	setInEnv := map[string]bool{}
 	for _, variable := range container.Env {
-		if envNames[variable.Name] {
+		if setInEnv[variable.Name] {
 			c.report(o, "%s: env %s is set twice", where, variable.Name)
 		}
+		// Kubernetes expands $(NAME) only for variables defined before; otherwise it is left as is, silently.
+		for _, match := range dependentVariable.FindAllStringSubmatch(variable.Value, -1) {
+			if match[1] == "" && !envNames[match[2]] {
+				c.report(o, "%s: env %s refers to $(%s), which is not defined before it", where, variable.Name, match[2])
+			}
+		}
+		setInEnv[variable.Name] = true
 		envNames[variable.Name] = true
 		if variable.ValueFrom == nil {
 			continue
@@ -283,6 +292,41 @@ func (c *catalog) checkContainer(o object, container *corev1.Container, volumes 
 			c.requireKeys(o, "Secret", source.SecretRef.Name, source.SecretRef.Optional, nil)
 		}
 	}
+}
+
+// dependentVariable finds $(NAME) references; a leading "$" ($$(NAME)) escapes one.
+var dependentVariable = regexp.MustCompile(`(\$?)\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)`)
+
+// envFromNames is every variable a container gets from the rendered ConfigMaps and Secrets in its envFrom.
+func (c *catalog) envFromNames(container *corev1.Container) map[string]bool {
+	names := map[string]bool{}
+	for _, source := range container.EnvFrom {
+		var target object
+		var found bool
+		if source.ConfigMapRef != nil {
+			target, found = c.byKey["ConfigMap/"+source.ConfigMapRef.Name]
+		}
+		if source.SecretRef != nil {
+			target, found = c.byKey["Secret/"+source.SecretRef.Name]
+		}
+		if !found {
+			continue
+		}
+		switch v := target.value.(type) {
+		case *corev1.ConfigMap:
+			for key := range v.Data {
+				names[source.Prefix+key] = true
+			}
+		case *corev1.Secret:
+			for key := range v.Data {
+				names[source.Prefix+key] = true
+			}
+			for key := range v.StringData {
+				names[source.Prefix+key] = true
+			}
+		}
+	}
+	return names
 }
 
 func (c *catalog) checkProbe(o object, where string, probe *corev1.Probe, ports map[string]bool) {
