@@ -265,11 +265,12 @@ def _is_phone(digits: str, *, international: bool, written_3_3_4: bool) -> bool:
         return True
     if length == 13 and digits.startswith("86") and digits[2] == "1" and digits[3] in "3456789":
         return True
-    if length == 10:  # North American: written 3-3-4 it is one; bare, the exchange must be valid too
-        return digits[0] in "23456789" and (written_3_3_4 or digits[3] in "23456789")
+    if length == 10 and digits[0] in "23456789":  # North American: 3-3-4, or bare with a valid exchange
+        return written_3_3_4 or digits[3] in "23456789"
     if length == 11 and digits[0] == "1":
         return digits[1] in "23456789" and digits[4] in "23456789"
-    # Chinese landline with its trunk prefix: 0 + 2-3 digit area code + 7-8 digit number.
+    # Chinese landline with its trunk prefix (0 + 2-3 digit area code + 7-8 digit number); most European
+    # numbers written locally have the same shape.
     return digits[0] == "0" and digits[1] != "0" and 10 <= length <= 12
 
 
