@@ -286,3 +286,11 @@ def test_a_file_that_is_not_pem_names_its_setting(
     with pytest.raises(ConfigurationError, match=setting) as raised:
         ssl_context(kafka)
     assert str(not_pem) in str(raised.value)
+
+
+def test_nothing_listening_names_the_bootstrap_setting() -> None:
+    address = f"127.0.0.1:{local_kafka.free_port()}"
+
+    with pytest.raises(ConfigurationError, match=f"cannot talk to Kafka at {address}") as raised:
+        check_connection(KafkaSettings(bootstrap_servers=address), timeout_s=5)
+    assert raised.value.setting == "EMOTION_PIPELINE_KAFKA__BOOTSTRAP_SERVERS"
