@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 
 LEVELS_CHECK_SECONDS: Final[float] = 2.0
 JSON: Final[str] = "application/json"
-NOT_READY: Final[str] = "this worker is not ready (connecting, rebalancing or recovering its state); retry shortly"
+NOT_READY: Final[str] = "this worker is not ready (connecting, rebalancing or recovering state); retry soon"
 
 
 def attach_operations(worker: Worker) -> None:
