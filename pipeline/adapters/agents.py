@@ -127,8 +127,8 @@ class InteractionsAgent:
                 customers, watermarks,
             )
             await self._send(outputs)
-            if outputs.level_change is not None:
-                level_changes.append(outputs.level_change)
+            if outputs.level_change is not None and outputs.customer_id is not None:
+                level_changes.append((outputs.customer_id, *outputs.level_change))
             if outputs.contribution is not None:
                 contribution = outputs.contribution.contribution
                 group = (stage_key(contribution.journey, contribution.stage), message.partition)
@@ -191,8 +191,9 @@ class StageWindowsAgent:
         message = orjson.loads(event.value)
         store = TableWindowStore(self.tables.windows, self.index.scope(scope), event)
         heard = TableSourceWatermarks(self.tables.window_watermarks, scope, self.source_partitions, event)
+        closed: list[StageWindowResult] = []
         if message["t"] == "c":
-            closed = self.windows.apply(message["p"], parse_contributions(message["items"]), store, heard)
+            self.windows.apply(message["p"], parse_contributions(message["items"]), store)
         else:
             closed = self.windows.advance(message["p"], message["w"], store, heard)
         await self._emit(closed)

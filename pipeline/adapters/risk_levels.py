@@ -1,18 +1,22 @@
 """Customers per risk level, for the partitions this worker owns (the ``emotion_pipeline_customers`` gauge).
 
-After every change of assignment the counts are rebuilt by scanning the (recovered) customers table; in
-between they follow the level changes the processor reports. Both views agree because the agent applies a
-batch's level changes right after it wrote the batch's states to the table, with no ``await`` in between,
-and the scan is synchronous too: a scan sees either both the states and their changes, or neither.
+After every change of assignment the counts are rebuilt by reading the (recovered) customers table; in
+between they follow the level changes the processor reports. The rebuild reads in chunks and yields to the
+event loop between them (a worker may own hundreds of thousands of customers), so the agent keeps writing
+meanwhile. The counts stay exact because the agent hands over a batch's changes right after it wrote the
+batch's states, with no ``await`` in between, and a change is counted only for a customer whose state the
+rebuild has already read (or never will: customers first seen after the rebuild listed the keys). A
+customer still waiting to be read is counted from its state when read, which already holds the change.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
 import faust
 
@@ -25,7 +29,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-LevelChange = tuple[RiskLevel | None, RiskLevel]
+#: (customer id, level before or None for a new customer, level after), from ``RecordOutputs``.
+LevelChange = tuple[str, RiskLevel | None, RiskLevel]
+
+REBUILD_CHUNK: Final[int] = 250
 
 
 class LevelGauge(Protocol):
@@ -35,48 +42,70 @@ class LevelGauge(Protocol):
 
 
 class RiskLevelCounts:
-    """Counts customers per risk level; stale from a rebalance until the next ``rebuild``."""
+    """Counts customers per risk level; stale from a change of assignment until a rebuild completes."""
 
-    def __init__(self, gauge: LevelGauge, policy: ChurnPolicy) -> None:
+    def __init__(self, gauge: LevelGauge, policy: ChurnPolicy, chunk: int = REBUILD_CHUNK) -> None:
         self.gauge = gauge
         self.policy = policy
+        self.chunk = chunk
         self.counts: Counter[str] = Counter()
         self.stale = True
+        self._unread: set[bytes] | None = None  # keys a running rebuild has still to read
+        self._generation = 0
+
+    @property
+    def rebuilding(self) -> bool:
+        return self._unread is not None
 
     def invalidate(self) -> None:
-        """The assignment changes: ignore level changes until the table has been scanned again."""
+        """The assignment changes: drop the counts (and any rebuild in progress) until the next rebuild."""
         self.stale = True
+        self._unread = None
+        self._generation += 1
 
     def apply(self, changes: Iterable[LevelChange]) -> None:
-        """Follow the level changes of one batch (``RecordOutputs.level_change``), written to the table."""
-        if self.stale:
-            return
-        changed = False
-        for before, after in changes:
+        """Follow one batch's level changes, handed over right after its states were written to the table."""
+        if self.stale and self._unread is None:
+            return  # no rebuild running: the next one reads these states
+        for customer_id, before, after in changes:
+            if self._unread is not None and customer_id.encode() in self._unread:
+                continue  # its state, read later, already holds this change
             if before is not None:
                 self.counts[before] -= 1
             self.counts[after] += 1
-            changed = True
-        if changed:
+        if not self.stale:
             self.gauge.set_customer_levels(self.counts)
 
-    def rebuild(self, states: Iterable[tuple[bytes, bytes]], owned: Callable[[bytes], bool]) -> int:
-        """Recount from ``(customer key, stored state)`` pairs, keeping the keys ``owned`` accepts."""
-        counts: Counter[str] = Counter()
-        for key, raw in states:
-            if not owned(key):
-                continue
-            try:
-                state = CustomerState.from_bytes(raw)
-            except StateDecodeError:
-                log.warning("unreadable customer state left out of the level counts",
-                            extra={"table": "customers"})
-                continue
-            counts[customer_level(state, self.policy)] += 1
-        self.counts = counts
+    async def rebuild(
+        self, keys: Iterable[bytes], read: Callable[[bytes], bytes | None], owned: Callable[[bytes], bool]
+    ) -> int | None:
+        """Recount the ``owned`` customers from their stored states; None if a new assignment interrupted."""
+        generation = self._generation
+        listed = list(keys)
+        unread = self._unread = set(listed)
+        self.counts = Counter()
+        for position, key in enumerate(listed, start=1):
+            unread.discard(key)
+            raw = read(key) if owned(key) else None
+            if raw is not None:
+                self._count(raw)
+            if position % self.chunk == 0:
+                await asyncio.sleep(0)
+                if generation != self._generation:
+                    return None
+        self._unread = None
         self.stale = False
-        self.gauge.set_customer_levels(counts)
-        return sum(counts.values())
+        self.gauge.set_customer_levels(self.counts)
+        return sum(self.counts.values())
+
+    def _count(self, raw: bytes) -> None:
+        try:
+            state = CustomerState.from_bytes(raw)
+        except StateDecodeError:
+            log.warning("unreadable customer state left out of the level counts",
+                        extra={"table": "customers"})
+            return
+        self.counts[customer_level(state, self.policy)] += 1
 
 
 _COUNTS_BY_APP: weakref.WeakKeyDictionary[faust.App, RiskLevelCounts] = weakref.WeakKeyDictionary()

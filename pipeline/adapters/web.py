@@ -239,14 +239,20 @@ def _attach_risk_levels(worker: Worker) -> None:
     async def levels_stale(*args: Any, **kwargs: Any) -> None:
         levels.invalidate()
 
+    def read_state(key: bytes) -> bytes | None:
+        raw: bytes | None = customers.get(key)
+        return raw
+
     async def rebuild_risk_levels() -> None:
-        if not levels.stale or not is_ready(app):
+        if not levels.stale or levels.rebuilding or not is_ready(app):
             return
         topic = customers.changelog_topic.get_topic_name()
         assigned = {tp.partition for tp in app.assignor.assigned_actives() if tp.topic == topic}
-        counted = levels.rebuild(customers.items(), owned_customer_keys(assigned, partitions))
-        log.info("customers per risk level recounted: %d customers", counted,
-                 extra={"table": customers.name, "partitions": sorted(assigned)})
+        owned = owned_customer_keys(assigned, partitions)
+        counted = await levels.rebuild(customers.keys(), read_state, owned)
+        if counted is not None:
+            log.info("customers per risk level recounted: %d customers", counted,
+                     extra={"table": customers.name, "partitions": sorted(assigned)})
 
     app.on_partitions_revoked.connect(levels_stale)
     app.on_partitions_assigned.connect(levels_stale)
