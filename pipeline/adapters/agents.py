@@ -191,9 +191,8 @@ class StageWindowsAgent:
         message = orjson.loads(event.value)
         store = TableWindowStore(self.tables.windows, self.index.scope(scope), event)
         heard = TableSourceWatermarks(self.tables.window_watermarks, scope, self.source_partitions, event)
-        closed: list[StageWindowResult] = []
         if message["t"] == "c":
-            self.windows.apply(message["p"], parse_contributions(message["items"]), store)
+            closed = self.windows.apply(message["p"], parse_contributions(message["items"]), store, heard)
         else:
             closed = self.windows.advance(message["p"], message["w"], store, heard)
         await self._emit(closed)
