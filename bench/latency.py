@@ -1,0 +1,192 @@
+"""Produce-to-alert latency at a fixed offered rate, through a worker subprocess and a real broker.
+
+A worker is started on fresh topics and waits until it is ready (assigned, recovered). Then the simulator's
+stream (where some customers reach at_risk and churn_threshold) is produced at a steady rate; the wall time
+each event id was first sent is stamped. A consumer in the same process reads the alert and enriched topics
+as records arrive and matches ``data.triggering_event_id`` (alerts) and ``event.event_id`` (enriched) to
+their stamps. Events sent during the warm-up are not counted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from e2e import simulated_records
+from harness import (
+    TopicSet,
+    WorkerProcess,
+    assign_from_start,
+    create_topics,
+    load_average,
+    start_worker,
+    wait_ready,
+    worker_env,
+)
+
+from pipeline.devtools.local_kafka import free_port
+
+SEND_TICK_S = 0.005
+DRAIN_TIMEOUT_S = 60.0
+
+
+@dataclass
+class _Stamps:
+    sent_at: dict[str, float] = field(default_factory=dict)
+    counted_from: float = 0.0
+    alert_ms: list[float] = field(default_factory=list)
+    enriched_ms: list[float] = field(default_factory=list)
+    enriched_seen: set[str] = field(default_factory=set)
+    alerts_seen: int = 0
+
+    def latency_ms(self, event_id: str, received_at: float) -> float | None:
+        sent = self.sent_at.get(event_id)
+        if sent is None or sent < self.counted_from:
+            return None
+        return (received_at - sent) * 1000
+
+
+def _event_id(value: bytes) -> str | None:
+    try:
+        parsed = orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return None
+    event_id = parsed.get("event_id") if isinstance(parsed, dict) else None
+    return event_id if isinstance(event_id, str) else None
+
+
+def percentiles(values: Sequence[float]) -> dict[str, float | int | None]:
+    """p50, p90, p99 and max of a list of latencies, with how many there were."""
+    if len(values) < 2:
+        return {"count": len(values), "p50": None, "p90": None, "p99": None, "max": None}
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return {"count": len(values), "p50": round(cuts[49], 1), "p90": round(cuts[89], 1),
+            "p99": round(cuts[98], 1), "max": round(max(values), 1)}
+
+
+async def _collect(
+    bootstrap: str, topics: TopicSet, partitions: int, stamps: _Stamps, stop: asyncio.Event
+) -> None:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    try:
+        await assign_from_start(consumer, [topics.alerts, topics.enriched], partitions)
+        while not stop.is_set():
+            batches = await consumer.getmany(timeout_ms=100)
+            received_at = time.time()
+            for partition, messages in batches.items():
+                for message in messages:
+                    _record(stamps, partition.topic == topics.alerts, message.value, received_at)
+    finally:
+        await consumer.stop()
+
+
+def _record(stamps: _Stamps, is_alert: bool, value: bytes, received_at: float) -> None:
+    if is_alert:
+        stamps.alerts_seen += 1
+        trigger = orjson.loads(value).get("data", {}).get("triggering_event_id")
+        latency = stamps.latency_ms(trigger, received_at) if isinstance(trigger, str) else None
+        if latency is not None:
+            stamps.alert_ms.append(latency)
+        return
+    event = orjson.loads(value).get("event", {})
+    event_id = event.get("event_id") if isinstance(event, dict) else None
+    if isinstance(event_id, str) and event_id not in stamps.enriched_seen:
+        stamps.enriched_seen.add(event_id)
+        latency = stamps.latency_ms(event_id, received_at)
+        if latency is not None:
+            stamps.enriched_ms.append(latency)
+
+
+async def _offer(
+    bootstrap: str, topic: str, records: list[tuple[bytes | None, bytes]], *, rate: float, warmup_s: float,
+    stamps: _Stamps,
+) -> float:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=0)
+    await producer.start()
+    try:
+        started = time.perf_counter()
+        stamps.counted_from = time.time() + warmup_s
+        sent = 0
+        while sent < len(records):
+            due = min(len(records), int((time.perf_counter() - started) * rate) + 1)
+            while sent < due:
+                key, value = records[sent]
+                event_id = _event_id(value)
+                if event_id is not None:
+                    stamps.sent_at.setdefault(event_id, time.time())
+                await producer.send(topic, value=value, key=key)
+                sent += 1
+            await asyncio.sleep(SEND_TICK_S)
+        await producer.flush()
+        return sent / (time.perf_counter() - started)
+    finally:
+        await producer.stop()
+
+
+async def _run(
+    bootstrap: str, topics: TopicSet, records: list[tuple[bytes | None, bytes]], *, partitions: int,
+    rate: float, warmup_s: float, expected_enriched: int,
+) -> tuple[_Stamps, float]:
+    stamps = _Stamps()
+    stop = asyncio.Event()
+    collector = asyncio.create_task(_collect(bootstrap, topics, partitions, stamps, stop))
+    achieved = await _offer(bootstrap, topics.interactions, records, rate=rate, warmup_s=warmup_s,
+                            stamps=stamps)
+    deadline = time.monotonic() + DRAIN_TIMEOUT_S
+    while len(stamps.enriched_seen) < expected_enriched and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    stop.set()
+    await collector
+    return stamps, achieved
+
+
+def alert_latency(
+    bootstrap: str, *, rate: float, duration_s: float, partitions: int, workdir: Path, warmup_s: float = 5.0,
+    seed: int = 23,
+) -> dict[str, Any]:
+    """Offer ``rate`` events per second for ``duration_s`` to one ready worker; latency percentiles in ms."""
+    records, _ = simulated_records(max(1, round(rate * duration_s)), seed)
+    expected_enriched = len({_event_id(value) for _, value in records} - {None})
+    topics = TopicSet.fresh("latency")
+    create_topics(bootstrap, [topics.interactions, topics.enriched, topics.alerts, topics.stage_emotions,
+                              topics.dlq], partitions)
+    app_id = f"bench-{topics.enriched}"
+    env = worker_env(bootstrap, topics, app_id=app_id, workdir=workdir / app_id, web_port=free_port(),
+                     partitions=partitions)
+    worker: WorkerProcess = start_worker(env, workdir / f"{app_id}.log")
+    try:
+        if not wait_ready([worker], timeout_s=180):
+            return {"error": "the worker did not become ready", "log_tail": worker.log_tail()}
+        load_before = load_average()
+        cpu_before, wall_before = worker.cpu_seconds(), time.perf_counter()
+        stamps, achieved = asyncio.run(_run(bootstrap, topics, records, partitions=partitions, rate=rate,
+                                            warmup_s=warmup_s,
+                                            expected_enriched=expected_enriched))
+        cpu_used, wall = worker.cpu_seconds() - cpu_before, time.perf_counter() - wall_before
+        alive = worker.alive()
+    finally:
+        worker.stop()
+    return {
+        "offered_events_per_s": round(rate, 1),
+        "achieved_events_per_s": round(achieved, 1),
+        "duration_s": duration_s,
+        "warmup_s": warmup_s,
+        "records": len(records),
+        "alerts_seen": stamps.alerts_seen,
+        "alert_latency_ms": percentiles(stamps.alert_ms),
+        "enriched_latency_ms": percentiles(stamps.enriched_ms),
+        "enriched_seen": len(stamps.enriched_seen),
+        "expected_enriched": expected_enriched,
+        "worker_cpu_utilisation": round(cpu_used / wall, 2) if wall > 0 else None,
+        "worker_alive": alive,
+        "load_average_before": load_before,
+        "load_average_after": load_average(),
+    }
