@@ -108,9 +108,9 @@ class ReplayRun:
                 sinks.alert(alert)
             if outputs.contribution is not None:
                 item = outputs.contribution
-                for window in stage.apply(item.source_partition,
-                                          [(item.source_offset, item.watermark_ms, item.contribution)],
-                                          self.windows, self.heard):
+                stage.apply(item.source_partition, [(item.source_offset, item.watermark_ms, item.contribution)],
+                            self.windows)
+                for window in stage.advance(item.source_partition, item.watermark_ms, self.windows, self.heard):
                     sinks.window(window)
 
     @property

@@ -139,25 +139,24 @@ class StageWindows:
         source_partition: int,
         items: Sequence[tuple[int, int, WindowContribution]],
         store: WindowStore,
-        watermarks: SourceWatermarks,
-    ) -> list[StageWindowResult]:
-        """Add (offset, watermark, contribution) items of one source partition; return windows that closed."""
-        highest = None
+    ) -> None:
+        """Add (offset, watermark, contribution) items of one source partition to their windows.
+
+        Closing is left to ``advance``: a source partition's contributions to different stages travel as
+        separate messages, so only a watermark announced after all of them may close a window.
+        """
         for offset, watermark_ms, contribution in items:
             late = False
             for size_s in self.settings.sizes_seconds:
                 late |= self._add(contribution, size_s * MS_PER_SECOND, source_partition, offset, watermark_ms, store)
             if late:
                 self.metrics.event_late()
-            highest = watermark_ms if highest is None else max(highest, watermark_ms)
-        if highest is not None:
-            return self.advance(source_partition, highest, store, watermarks)
-        return []
 
     def advance(
         self, source_partition: int, watermark_ms: int, store: WindowStore, watermarks: SourceWatermarks
     ) -> list[StageWindowResult]:
-        """Record a source partition's watermark; emit every window that all partitions have passed."""
+        """Record a source partition's watermark, announced after all its contributions up to that point;
+        emit every window that all source partitions have passed."""
         known = watermarks.get_all()
         if watermark_ms > known.get(source_partition, watermark_ms - 1):
             watermarks.put(source_partition, watermark_ms)

@@ -191,8 +191,9 @@ class StageWindowsAgent:
         message = orjson.loads(event.value)
         store = TableWindowStore(self.tables.windows, self.index.scope(scope), event)
         heard = TableSourceWatermarks(self.tables.window_watermarks, scope, self.source_partitions, event)
+        closed: list[StageWindowResult] = []
         if message["t"] == "c":
-            closed = self.windows.apply(message["p"], parse_contributions(message["items"]), store, heard)
+            self.windows.apply(message["p"], parse_contributions(message["items"]), store)
         else:
             closed = self.windows.advance(message["p"], message["w"], store, heard)
         await self._emit(closed)
