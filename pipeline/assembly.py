@@ -53,6 +53,7 @@ def assemble(
         clock=clock,
         max_record_bytes=settings.worker.max_record_bytes,
         require_key=require_key,
+        pii=settings.pii,
     )
     windows = StageWindows(settings.windows, settings.topics.partitions, metrics)
     return Components(journeys, processor, windows)

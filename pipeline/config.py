@@ -16,6 +16,7 @@ from pipeline.domain.alert_builder import AlertSettings
 from pipeline.domain.churn import ChurnPolicy
 from pipeline.domain.errors import ConfigurationError
 from pipeline.domain.experience import ExperienceRules
+from pipeline.domain.pii import PiiPolicy
 from pipeline.stage_windows import WindowSettings
 
 ENV_PREFIX = "EMOTION_PIPELINE_"
@@ -149,6 +150,7 @@ class Settings(BaseSettings):
     churn: ChurnPolicy = ChurnPolicy()
     windows: WindowSettings = WindowSettings()
     alerts: AlertSettings = AlertSettings()
+    pii: PiiPolicy = PiiPolicy()
 
 
 def env_name(location: tuple[str | int, ...]) -> str:

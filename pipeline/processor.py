@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
 
@@ -27,6 +27,7 @@ from pipeline.domain.codec import decode_event, decode_key, dead_letter
 from pipeline.domain.enrichment import Enricher, Labels
 from pipeline.domain.errors import InvalidRecord
 from pipeline.domain.event import InteractionEvent
+from pipeline.domain.pii import PiiPolicy, mask_event_text
 from pipeline.domain.records import ChurnAlert, DeadLetter, EnrichedInteraction, RiskLevel, SourcePosition
 from pipeline.domain.stage_aggregate import WindowContribution
 from pipeline.metrics_port import MetricsRecorder
@@ -97,6 +98,7 @@ class Processor:
     clock: Callable[[], datetime]
     max_record_bytes: int = 1024 * 1024
     require_key: bool = True
+    pii: PiiPolicy = field(default_factory=PiiPolicy)
 
     def process(self, record: InputRecord, customers: CustomerStore, watermarks: WatermarkStore) -> RecordOutputs:
         """The outputs of one record; never raises for bad input (that becomes a dead letter)."""
@@ -172,8 +174,9 @@ class Processor:
         return RecordOutputs("enriched", event.customer_id, enriched, alerts, contribution, level_change=change)
 
     def _enriched(self, record: InputRecord, event: InteractionEvent, labels: Labels) -> EnrichedInteraction:
+        # Scoring saw the original text; what leaves the worker carries it masked.
         return EnrichedInteraction(
-            event=event,
+            event=mask_event_text(event, self.pii),
             emotion=labels.emotion,
             stage=labels.stage,
             experience=labels.experience,
