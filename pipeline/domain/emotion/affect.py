@@ -6,10 +6,10 @@ arousal stay consistent with the scores an analyst sees next to them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Final
 
-from pipeline.domain.plutchik import Emotion
+from pipeline.domain.plutchik import PRIMARY_EMOTIONS, Emotion
 
 VALENCE_WEIGHTS: Final[dict[Emotion, float]] = {
     "joy": 1.0,
@@ -56,3 +56,25 @@ def arousal_of(scores: Mapping[Emotion, float], boost: float = 0.0) -> float:
         value = scores.get(emotion, 0.0) * weight
         strongest = max(strongest, value)
     return min(1.0, strongest + boost)
+
+
+# The same weights by position in PRIMARY_EMOTIONS, in the order above, so sums come out bit for bit alike.
+_VALENCE_BY_INDEX: Final = tuple((PRIMARY_EMOTIONS.index(name), weight) for name, weight in _VALENCE_ITEMS)
+_AROUSAL_BY_INDEX: Final = tuple((PRIMARY_EMOTIONS.index(name), weight) for name, weight in _AROUSAL_ITEMS)
+
+
+def valence_and_arousal(scores: Sequence[float], boost: float = 0.0) -> tuple[float, float]:
+    """``valence_of`` and ``arousal_of`` at once, from scores listed in PRIMARY_EMOTIONS order (hot path)."""
+    positive = negative = 0.0
+    for index, weight in _VALENCE_BY_INDEX:
+        value = scores[index] * weight
+        if value > 0.0:
+            positive += value
+        else:
+            negative -= value
+    strongest = 0.0
+    for index, weight in _AROUSAL_BY_INDEX:
+        value = scores[index] * weight
+        if value > strongest:  # noqa: PLR1730 (a comparison costs less than a call on the hot path)
+            strongest = value
+    return (positive - negative) / (positive + negative + _VALENCE_DAMPING), min(1.0, strongest + boost)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from pipeline.domain.emotion.affect import arousal_of, valence_of
-from pipeline.domain.emotion.calibration import LanguageCalibration
+from pipeline.domain.emotion.calibration import CalibrationTable, LanguageCalibration
 from pipeline.domain.emotion.fast_models import construct, cue
 from pipeline.domain.emotion.text_scores import TextScores
 from pipeline.domain.event import SelectedEmotion, Voice
@@ -64,19 +64,27 @@ def _voice_emotions(voice: Voice) -> dict[Emotion, float]:
     return {}
 
 
+_NO_SELECTION: Final[tuple[SelectedEmotion, ...]] = ()
+
+
 def assemble(
     text_scores: TextScores | None,
     *,
     language: str | None,
     language_supported: bool,
-    calibration: LanguageCalibration,
+    calibration: LanguageCalibration | CalibrationTable,
     engine: EngineInfo,
-    selected: Sequence[SelectedEmotion] = (),
+    selected: Sequence[SelectedEmotion] = _NO_SELECTION,
     voice: Voice | None = None,
 ) -> EmotionResult:
     """Turn scorer evidence (None: no usable text) plus selected emotions and voice into a result."""
+    table = calibration if isinstance(calibration, CalibrationTable) else CalibrationTable.of(calibration)
     raw = text_scores.raw if text_scores is not None else {}
-    scores: dict[Emotion, float] = {e: min(1.0, max(0.0, raw.get(e, 0.0))) for e in PRIMARY_EMOTIONS}
+    scores: dict[Emotion, float] = {}
+    for emotion in PRIMARY_EMOTIONS:
+        value = raw.get(emotion, 0.0)
+        # Scores are almost always inside (0, 1]: one chained comparison instead of two calls.
+        scores[emotion] = value if 0.0 < value <= 1.0 else min(1.0, max(0.0, value))
     evidence: list[Cue] = list(text_scores.cues) if text_scores is not None else []
     if not language_supported:
         evidence.append(cue("language", language or "", None, {}, UNSUPPORTED_NOTE))
@@ -94,44 +102,54 @@ def assemble(
             cue("voice", "voice", None, voice_emotions, f"valence {voice.valence}, arousal {voice.arousal}")
         )
 
-    has_text = text_scores is not None
-    valence = valence_of(scores) if fused or not has_text else text_scores.valence  # type: ignore[union-attr]
-    arousal = arousal_of(scores) if fused or not has_text else text_scores.arousal  # type: ignore[union-attr]
+    if text_scores is None or fused:
+        valence, arousal = valence_of(scores), arousal_of(scores)
+    else:
+        valence, arousal = text_scores.valence, text_scores.arousal
     if voice is not None:
-        if voice.valence is not None:
-            spoken = voice.valence * 2.0 - 1.0
-            blended = (1 - VOICE_SHARE) * valence + VOICE_SHARE * spoken
-            valence = spoken if not has_text and not selected else blended
-        if voice.arousal is not None:
-            arousal = voice.arousal if not has_text and not selected else max(arousal, voice.arousal)
+        valence, arousal = _blend_voice(voice, valence, arousal, alone=text_scores is None and not selected)
 
-    present: list[Emotion] = [
-        e for e in PRIMARY_EMOTIONS if scores[e] > 0.0 and scores[e] >= calibration.threshold(e)
-    ]
+    present: list[Emotion] = []
     dominant: Emotion | None = None
+    strongest_ratio = 0.0
+    # Thresholds differ per emotion, so the strongest is the one furthest past its own threshold.
+    for emotion, threshold in zip(PRIMARY_EMOTIONS, table.thresholds, strict=True):
+        score = scores[emotion]
+        if score > 0.0 and score >= threshold:
+            present.append(emotion)
+            ratio = score / threshold
+            if dominant is None or ratio > strongest_ratio:
+                dominant, strongest_ratio = emotion, ratio
     intensity: float | None = None
     band: str | None = None
-    if present:
-        # Thresholds differ per emotion, so the strongest is the one furthest past its own threshold.
-        strongest = max(present, key=lambda e: scores[e] / calibration.threshold(e))
-        intensity = _round(min(1.0, scores[strongest] * calibration.intensity_scale))
-        band = band_name(strongest, intensity)
-        dominant = strongest
+    if dominant is not None:
+        intensity = round(min(1.0, scores[dominant] * table.intensity_scale), 4)
+        band = band_name(dominant, intensity)
 
     return construct(
         EmotionResult,
         {
             "language": language,
             "language_supported": language_supported,
-            "scores": construct(EmotionScores, {e: _round(v) for e, v in scores.items()}),
+            "scores": construct(EmotionScores, {e: round(v, 4) for e, v in scores.items()}),
             "present": present,
             "dominant": dominant,
             "dominant_intensity": intensity,
             "dominant_band": band,
             "dyads": dyads_of(set(present)) if len(present) > 1 else [],
-            "valence": _round(min(1.0, max(-1.0, valence))),
-            "arousal": _round(min(1.0, max(0.0, arousal))),
+            "valence": round(min(1.0, max(-1.0, valence)), 4),
+            "arousal": round(min(1.0, max(0.0, arousal)), 4),
             "evidence": evidence,
             "engine": engine,
         },
     )
+
+
+def _blend_voice(voice: Voice, valence: float, arousal: float, *, alone: bool) -> tuple[float, float]:
+    """Valence and arousal with the voice channel: the voice's own when nothing else speaks, else a blend."""
+    if voice.valence is not None:
+        spoken = voice.valence * 2.0 - 1.0
+        valence = spoken if alone else (1 - VOICE_SHARE) * valence + VOICE_SHARE * spoken
+    if voice.arousal is not None:
+        arousal = voice.arousal if alone else max(arousal, voice.arousal)
+    return valence, arousal

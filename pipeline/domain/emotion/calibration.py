@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Annotated, Any
@@ -42,6 +43,22 @@ class LanguageCalibration(BaseModel):
         return self.thresholds.get(emotion, DEFAULT_THRESHOLD)
 
 
+@dataclass(frozen=True, slots=True)
+class CalibrationTable:
+    """One language's calibration as plain numbers for the hot path: thresholds in wheel order."""
+
+    thresholds: tuple[float, ...]
+    intensity_scale: float
+
+    @classmethod
+    def of(cls, calibration: LanguageCalibration) -> CalibrationTable:
+        """The table of a language's calibration."""
+        return cls(
+            thresholds=tuple(calibration.threshold(emotion) for emotion in PRIMARY_EMOTIONS),
+            intensity_scale=calibration.intensity_scale,
+        )
+
+
 @cache
 def shipped_calibration(language: str) -> LanguageCalibration:
     """The calibration a language's scorer ships with, or neutral defaults when it ships none."""
@@ -72,14 +89,22 @@ class Calibration(BaseModel):
         found = self.languages.get(language)
         return found if found is not None else LanguageCalibration()
 
+    def tables(self) -> dict[str, CalibrationTable]:
+        """Every listed language's calibration as a table; engines build this once and look up per text."""
+        return {language: CalibrationTable.of(found) for language, found in self.languages.items()}
+
     @classmethod
-    def with_overrides(cls, overrides: Mapping[str, Any]) -> Calibration:
-        """Shipped defaults with per-language overrides, e.g. ``{"zh-Hans": {"intensity_scale": 1.3}}``.
+    def with_overrides(
+        cls, overrides: Mapping[str, Any], base: Mapping[str, LanguageCalibration] | None = None
+    ) -> Calibration:
+        """Shipped defaults (or ``base``) with per-language overrides, e.g.
+        ``{"zh-Hans": {"intensity_scale": 1.3}}``.
 
         Raises ConfigurationError naming ``emotion.calibration`` when an override is malformed.
         """
+        start = _default_languages() if base is None else base
         merged: dict[str, dict[str, Any]] = {
-            language: calibration.model_dump() for language, calibration in _default_languages().items()
+            language: calibration.model_dump() for language, calibration in start.items()
         }
         for language, override in overrides.items():
             if not isinstance(override, Mapping):

@@ -2,9 +2,9 @@
 
 Each Plutchik primary gets log-odds evidence: a bias, plus a weight for every word and two-word phrase
 (learned by logistic regression, see ``training/train_en.py``), plus hand-written idioms, emoji and
-sarcasm markers; a sigmoid turns it into a 0..1 score. Negation, intensifiers, diminishers, contrast,
-capitals and letter repetition change how much a word counts. Every feature that mattered becomes a Cue
-with character offsets. The featurizer below is shared with training, so both read text the same way.
+sarcasm markers; a sigmoid turns it into a 0..1 score. How much each word counts (negation, intensifiers,
+contrast, capitals, letter repetition) is decided by ``english_tokens``, which training shares. Every
+feature that mattered becomes a Cue with character offsets.
 """
 
 from __future__ import annotations
@@ -13,28 +13,36 @@ import gzip
 import json
 import math
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from itertools import islice
-from typing import Final
+from typing import Any, Final
 
-from pipeline.domain.emotion.affect import arousal_of, valence_of
+from pipeline.domain.emotion.affect import valence_and_arousal
 from pipeline.domain.emotion.calibration import shipped_calibration
 from pipeline.domain.emotion.english_rules import (
-    CONTRAST_BEFORE,
     CONTRAST_WEIGHT,
-    CONTRAST_WITHIN,
-    DIMINISHERS,
     IDIOM_PATTERNS,
     IDIOMS_BY_KEY,
-    INTENSIFIERS,
     NEGATION_SCOPE,
-    NEGATORS,
+    SARCASM_BY_KEY,
     SARCASM_KEYS,
-    SARCASM_PATTERN,
     SARCASM_WEIGHTS,
+    sarcasm_pattern,
+)
+from pipeline.domain.emotion.english_tokens import (
+    CAPS_WEIGHT,
+    CAPS_WORD,
+    CONTRASTS_BEFORE,
+    CONTRASTS_WITHIN,
+    ELONGATED,
+    ELONGATION_WEIGHT,
+    GLUE,
+    NEGATES,
+    NEGATION_PREFIX,
+    SPECIAL_WORDS,
+    TOKEN,
 )
 from pipeline.domain.emotion.fast_models import cue
 from pipeline.domain.emotion.symbols import find_symbols
@@ -42,141 +50,40 @@ from pipeline.domain.emotion.text_scores import TextScores
 from pipeline.domain.labels import Cue, CueKind
 from pipeline.domain.plutchik import PRIMARY_EMOTIONS, Emotion
 
-# Words (with inner apostrophes: "don't"), or runs of clause punctuation.
-_TOKEN: Final = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[!?]+|[.,;:]+")
-_ELONGATED: Final = re.compile(r"(\w)\1{2,}")
-_NEGATION_PREFIX: Final = "!"
-_MODIFIER_GLUE: Final = frozenset({"of", "a"})
-CAPS_WEIGHT: Final = 1.3
-ELONGATION_WEIGHT: Final = 1.2
 # A word's evidence must reach this (log-odds) for it to be listed as a cue; keeps evidence readable.
 CUE_MIN_EVIDENCE: Final = 0.6
 _EMOTION_INDEX: Final[dict[Emotion, int]] = {emotion: index for index, emotion in enumerate(PRIMARY_EMOTIONS)}
 
-
-@dataclass(frozen=True, slots=True)
-class Feature:
-    """One feature occurrence: its name in the weight table, how much it counts, and where it is."""
-
-    name: str
-    value: float
-    start: int
-    end: int
-
-
-# A token is a small list, mutable because a later contrast word lowers the weight of its clause:
-# [word, start, end, weight, negated, clause number].
-_Token = list[object]
-_WORD, _START, _END, _WEIGHT, _NEGATED, _CLAUSE = range(6)
-
-
-# What a special word does to the words after it; every other word needs one failed dict lookup only.
-_NEGATES, _CONTRASTS_BEFORE, _CONTRASTS_WITHIN, _GLUE = 1, 2, 4, 8
-_SPECIAL: Final[dict[str, tuple[int, float]]] = {}
-for _word in NEGATORS:
-    _SPECIAL[_word] = (_NEGATES, 1.0)
-for _word in CONTRAST_BEFORE:
-    _SPECIAL[_word] = (_CONTRASTS_BEFORE, 1.0)
-for _word in CONTRAST_WITHIN:
-    _SPECIAL[_word] = (_CONTRASTS_WITHIN, 1.0)
-for _word in _MODIFIER_GLUE:
-    _SPECIAL[_word] = (_GLUE, 1.0)
-for _word, _factor in (*INTENSIFIERS.items(), *DIMINISHERS.items()):
-    _flags, _ = _SPECIAL.get(_word, (0, 1.0))
-    _SPECIAL[_word] = (_flags, _factor)
-_NO_EFFECT: Final = (0, 1.0)
-_CAPS_WORD: Final = re.compile(r"[A-Z]{2}")
-
-
-def _tokens(text: str) -> tuple[list[list], int, int]:  # type: ignore[type-arg]
-    """Word and '!'/'?' tokens with weights set, the number of '!', and the number of words in capitals."""
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        lowered = text  # a few characters grow when lower-cased; offsets must stay exact
-    if "’" in lowered:
-        lowered = lowered.replace("’", "'")
-    elongated_text = _ELONGATED.search(lowered) is not None
-    caps_text = _CAPS_WORD.search(text) is not None
-    special = _SPECIAL
-    tokens: list[list] = []  # type: ignore[type-arg]
-    clause_start = clause_number = negation_left = exclamations = caps = 0
-    multiplier = 1.0
-    within_contrast = False
-    for match in _TOKEN.finditer(lowered):
-        word = match.group()
-        first = word[0]
-        if first in "!?.,;:":
-            start, end = match.span()
-            if first == "!" or "!" in word:
-                exclamations += end - start
-            # Punctuation ends negation and subordinate contrast; '!' and '?' are themselves evidence.
-            negation_left = 0
-            within_contrast = False
-            multiplier = 1.0
-            if first in "!?":
-                tokens.append([word[:3], start, end, 1.0, False, clause_number])
-            if first in ".!?;":
-                clause_number += 1
-                clause_start = len(tokens)
-            continue
-        start, end = match.span()
-        weight = multiplier
-        if elongated_text and _ELONGATED.search(word) is not None:
-            word = _ELONGATED.sub(r"\1\1", word)
-            weight *= ELONGATION_WEIGHT
-        flags, factor = special.get(word, _NO_EFFECT)
-        if flags & _CONTRASTS_BEFORE:
-            for index in range(clause_start, len(tokens)):
-                tokens[index][_WEIGHT] *= CONTRAST_WEIGHT
-            negation_left = 0
-        elif flags & _CONTRASTS_WITHIN:
-            within_contrast = True
-        if within_contrast:
-            weight *= CONTRAST_WEIGHT
-        if caps_text and end - start > 1 and text[start:end].isupper():
-            weight *= CAPS_WEIGHT
-            caps += 1
-        tokens.append([word, start, end, weight, negation_left > 0, clause_number])
-        if negation_left:
-            negation_left -= 1
-        if flags & _NEGATES or ("'" in word and word.endswith("n't")):
-            negation_left = NEGATION_SCOPE
-        if multiplier != 1.0 and flags & _GLUE:
-            continue  # "kind of", "a bit": the modifier reaches past its glue word
-        multiplier = factor
-        if factor != 1.0 and weight > 1.0:
-            multiplier *= min(weight, 1.5)
-    return tokens, exclamations, caps
-
-
-def _feature_name(token: list) -> str:  # type: ignore[type-arg]
-    word: str = token[_WORD]
-    return _NEGATION_PREFIX + word if token[_NEGATED] and word[0] not in "!?" else word
-
-
-def extract_features(text: str) -> Iterator[Feature]:
-    """The weighted features of a text: words (negated ones prefixed '!'), and adjacent word pairs."""
-    tokens, _, _ = _tokens(text)
-    previous = None
-    for token in tokens:
-        yield Feature(_feature_name(token), token[_WEIGHT], token[_START], token[_END])
-        if previous is not None and previous[_CLAUSE] == token[_CLAUSE]:
-            value = (previous[_WEIGHT] + token[_WEIGHT]) / 2
-            yield Feature(f"{previous[_WORD]} {token[_WORD]}", value, previous[_START], token[_END])
-        previous = token
-
-
 # Per feature: its log-odds for the eight primaries (PRIMARY_EMOTIONS order), then the largest of them.
 Weights = tuple[float, float, float, float, float, float, float, float, float]
+# Per word, everything scoring needs from one dict lookup: its own weights (None when only its pairs carry
+# any), the words that form a weighted pair after it, what it does to other words (english_tokens flags,
+# plus whether rules key on it) and the factor it applies to the words after it.
+WordEntry = tuple[Weights | None, dict[str, Weights] | None, int, float]
+IDIOM_KEY: Final = 16
+SARCASM_KEY: Final = 32
 
 
 @dataclass(frozen=True, slots=True)
 class EnglishModel:
-    """Learned log-odds: a bias per primary and dense weights per feature."""
+    """Learned log-odds: a bias per primary and dense weights per feature, indexed for scoring."""
 
     bias: tuple[float, ...]
     weights: dict[str, Weights]
     version: str
+    # word -> its entry; pairs are found by the second word in the first word's entry, with no string built.
+    words: dict[str, WordEntry] = field(default_factory=dict)
+    # Negated words' evidence, filled on first use (see ``negated_weights``).
+    negated: dict[str, Weights | None] = field(default_factory=dict)
+
+    def negated_weights(self, word: str) -> Weights | None:
+        """The evidence of ``word`` inside a negation's scope, computed once per word."""
+        try:
+            return self.negated[word]
+        except KeyError:
+            found = _negated(self.weights.get(NEGATION_PREFIX + word), self.weights.get(word))
+            self.negated[word] = found
+            return found
 
 
 def _dense(pairs: list[list[float]], order: list[int]) -> Weights:
@@ -184,6 +91,34 @@ def _dense(pairs: list[list[float]], order: list[int]) -> Weights:
     for position, weight in pairs:
         row[order[int(position)]] = weight
     return (*row, max(row))  # type: ignore[return-value]
+
+
+def _word_entries(weights: dict[str, Weights]) -> dict[str, WordEntry]:
+    followers: dict[str, dict[str, Weights]] = {}
+    singles: dict[str, Weights] = {}
+    for name, row in weights.items():
+        first, space, second = name.partition(" ")
+        if space:
+            followers.setdefault(first, {})[second] = row
+        # "!word" rows are negated words, read through ``negated_weights``; "!", "?!" are punctuation tokens.
+        elif not (name.startswith(NEGATION_PREFIX) and name[1:2] not in ("", "!", "?")):
+            singles[name] = row
+    rule_flags: dict[str, int] = {}
+    for word in IDIOMS_BY_KEY:
+        rule_flags[word] = IDIOM_KEY
+    for word in SARCASM_KEYS:
+        rule_flags[word] = rule_flags.get(word, 0) | SARCASM_KEY
+    entries: dict[str, WordEntry] = {}
+    for word in {*singles, *followers, *SPECIAL_WORDS, *rule_flags}:
+        flags, factor = SPECIAL_WORDS.get(word, (0, 1.0))
+        flags |= rule_flags.get(word, 0) | (NEGATES if _negative_contraction(word) else 0)
+        entries[word] = (singles.get(word), followers.get(word), flags, factor)
+    return entries
+
+
+def _negative_contraction(word: str) -> bool:
+    """"don't", "isn't": a word that negates what follows without being listed as a negator."""
+    return "'" in word and word.endswith("n't")
 
 
 @cache
@@ -196,13 +131,9 @@ def english_model() -> EnglishModel:
     for position, value in enumerate(shipped["bias"]):
         bias[order[position]] = value
     weights = {feature: _dense(pairs, order) for feature, pairs in shipped["weights"].items()}
-    return EnglishModel(bias=tuple(bias), weights=weights, version=shipped["version"])
-
-
-def _sigmoid(log_odds: float) -> float:
-    if log_odds < -30.0:
-        return 0.0
-    return 1.0 / (1.0 + math.exp(-log_odds))
+    return EnglishModel(
+        bias=tuple(bias), weights=weights, version=shipped["version"], words=_word_entries(weights)
+    )
 
 
 _JOY: Final = _EMOTION_INDEX["joy"]
@@ -237,21 +168,40 @@ def _evidence(weights: Weights, value: float) -> dict[Emotion, float]:
     }
 
 
-def _add_rule_evidence(text: str, words: set[str], log_odds: list[float], cues: list[Cue]) -> float:
-    """Idioms, sarcasm, emoji and emoticons: add their evidence; returns the arousal they add."""
-    candidates: set[int] = set()
-    for word in words:
-        found = IDIOMS_BY_KEY.get(word)
-        if found is not None:
-            candidates.update(found)
-    for index in sorted(candidates):
-        pattern, weights = IDIOM_PATTERNS[index]
-        for match in pattern.finditer(text):
-            for emotion, weight in weights.items():
-                log_odds[_EMOTION_INDEX[emotion]] += weight
-            cues.append(cue("idiom", match.group(), match.span(), dict(weights)))
-    if not SARCASM_KEYS.isdisjoint(words):
-        for sarcasm in islice(SARCASM_PATTERN.finditer(text), 2):
+# A feature's evidence at full weight, the common case, rounded once per feature.
+_FULL_EVIDENCE: dict[Weights, dict[Emotion, float]] = {}
+
+
+def _cue_evidence(weights: Weights, value: float) -> dict[Emotion, float]:
+    if value != 1.0:
+        return _evidence(weights, value)
+    found = _FULL_EVIDENCE.get(weights)
+    if found is None:
+        found = _FULL_EVIDENCE[weights] = _evidence(weights, 1.0)
+    return dict(found)
+
+
+def _add_rule_evidence(
+    text: str, rule_words: list[str], rule_flags: int, log_odds: list[float], cues: list[Cue]
+) -> float:
+    """Idioms, sarcasm, emoji and emoticons: add their evidence; returns the arousal they add.
+
+    Idioms are tried only when one of their key words occurs, sarcasm only when one of its key words does:
+    regexes are the costly part.
+    """
+    if rule_flags & IDIOM_KEY:
+        candidates: set[int] = set()
+        for word in rule_words:
+            candidates.update(IDIOMS_BY_KEY.get(word, ()))
+        for index in sorted(candidates):
+            pattern, weights = IDIOM_PATTERNS[index]
+            for match in pattern.finditer(text):
+                for emotion, weight in weights.items():
+                    log_odds[_EMOTION_INDEX[emotion]] += weight
+                cues.append(cue("idiom", match.group(), match.span(), dict(weights)))
+    if rule_flags & SARCASM_KEY:
+        markers = frozenset(index for word in rule_words for index in SARCASM_BY_KEY.get(word, ()))
+        for sarcasm in islice(sarcasm_pattern(markers).finditer(text), 2):
             for emotion, weight in SARCASM_WEIGHTS.items():
                 log_odds[_EMOTION_INDEX[emotion]] += weight
             cues.append(cue("sarcasm", sarcasm.group(), sarcasm.span(), dict(SARCASM_WEIGHTS)))
@@ -265,71 +215,191 @@ def _add_rule_evidence(text: str, words: set[str], log_odds: list[float], cues: 
     return arousal_boost
 
 
+# A feature that becomes a cue: its weights, the value it counted with, its offsets, and whether negated.
+_Strong = list[Any]
+_HALF: Final = CONTRAST_WEIGHT
+
+
+@dataclass(slots=True)
+class WordEvidence:
+    """What the words of a text add up to, before rules: summed log-odds and the features worth showing."""
+
+    log_odds: list[float]
+    strong: list[_Strong]
+    rule_words: list[str]
+    rule_flags: int
+    exclamations: int
+    caps: int
+
+
+def word_evidence(text: str) -> WordEvidence:
+    """Tokenize and score in one pass: the bias plus each word's and word pair's weights times its value.
+
+    Reads text exactly as ``english_tokens.read_tokens`` does (training's featurizer; a test holds the two
+    to the same sums), without building the token list: a word's entry (weights, pairs, modifier flags)
+    comes from one dict lookup. A contrast word ("but") halves the clause before it after the fact, so
+    the clause's rows are rescaled then; halving is exact in binary floating point, so sums are unchanged.
+    """
+    model = english_model()
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = text  # a few characters grow when lower-cased; offsets must stay exact
+    if "’" in lowered:
+        lowered = lowered.replace("’", "'")
+    elongated_text = ELONGATED.search(lowered) is not None
+    caps_text = CAPS_WORD.search(text) is not None
+    entry_of = model.words.get
+    # Rows of evidence in text order, summed per primary at the end; rows at full weight are the table's
+    # own tuples, so most words cost one append.
+    rows: list[tuple[float, ...]] = [model.bias]
+    strong: list[_Strong] = []
+    rule_words: list[str] = []
+    rule_flags = 0
+    clause_rows = 1
+    clause_strong = 0
+    followers: dict[str, Weights] | None = None
+    previous_value = 0.0
+    previous_match: re.Match[str] | None = None
+    negation_left = exclamations = caps = 0
+    multiplier = 1.0
+    within_contrast = False
+    for match in TOKEN.finditer(lowered):
+        word = match[0]
+        if word[0] in "!?.,;:":
+            if "!" in word:
+                exclamations += len(word)
+            negation_left = 0
+            within_contrast = False
+            multiplier = 1.0
+            if word[0] in "!?":
+                word = word[:3]
+                entry = entry_of(word)
+                found = entry[0] if entry is not None else None
+                if found is not None:
+                    rows.append(found)
+                    if found[8] >= CUE_MIN_EVIDENCE:
+                        strong.append([found, 1.0, match.start(), match.end(), False])
+                if followers is not None:
+                    pair = followers.get(word)
+                    if pair is not None:
+                        pair_value = (previous_value + 1.0) / 2
+                        rows.append(pair if pair_value == 1.0 else tuple([w * pair_value for w in pair]))
+                        if pair[8] * pair_value >= CUE_MIN_EVIDENCE:
+                            start = previous_match.start()  # type: ignore[union-attr]
+                            strong.append([pair, pair_value, start, match.end(), False])
+            if word[0] in ".!?;":
+                followers = None
+                clause_rows = len(rows)
+                clause_strong = len(strong)
+            continue
+        value = multiplier
+        if elongated_text and ELONGATED.search(word) is not None:
+            word = ELONGATED.sub(r"\1\1", word)
+            value *= ELONGATION_WEIGHT
+        entry = entry_of(word)
+        if entry is None:
+            found = next_followers = None
+            flags = NEGATES if _negative_contraction(word) else 0
+            factor = 1.0
+        else:
+            found, next_followers, flags, factor = entry
+            if flags:
+                if flags & CONTRASTS_BEFORE:
+                    _halve_clause(rows, clause_rows, strong, clause_strong)
+                    previous_value *= _HALF
+                    negation_left = 0
+                elif flags & CONTRASTS_WITHIN:
+                    within_contrast = True
+                if flags >= IDIOM_KEY:
+                    rule_words.append(word)
+                    rule_flags |= flags
+        if within_contrast:
+            value *= _HALF
+        if caps_text:
+            start, end = match.span()
+            if end - start > 1 and text[start:end].isupper():
+                value *= CAPS_WEIGHT
+                caps += 1
+        negated = negation_left > 0
+        if negated:
+            negation_left -= 1
+            found = model.negated_weights(word)
+        if found is not None:
+            rows.append(found if value == 1.0 else tuple([w * value for w in found]))
+            if found[8] * value >= CUE_MIN_EVIDENCE:
+                strong.append([found, value, match.start(), match.end(), negated])
+        if followers is not None:
+            pair = followers.get(word)
+            if pair is not None:
+                pair_value = (previous_value + value) / 2
+                rows.append(pair if pair_value == 1.0 else tuple([w * pair_value for w in pair]))
+                if pair[8] * pair_value >= CUE_MIN_EVIDENCE:
+                    start = previous_match.start()  # type: ignore[union-attr]
+                    strong.append([pair, pair_value, start, match.end(), False])
+        followers = next_followers
+        previous_value = value
+        previous_match = match
+        if flags & NEGATES:
+            negation_left = NEGATION_SCOPE
+        if multiplier != 1.0 and flags & GLUE:
+            continue  # "kind of", "a bit": the modifier reaches past its glue word
+        multiplier = factor
+        if factor != 1.0 and value > 1.0:
+            multiplier *= min(value, 1.5)
+    log_odds = [sum(column, 0.0) for column in zip(*rows, strict=False)]
+    return WordEvidence(log_odds, strong, rule_words, rule_flags, exclamations, caps)
+
+
+def _halve_clause(
+    rows: list[tuple[float, ...]], first_row: int, strong: list[_Strong], first_strong: int
+) -> None:
+    """Halve the evidence of the clause so far (rows from ``first_row``), dropping cues that fall short."""
+    for index in range(first_row, len(rows)):
+        rows[index] = tuple([weight * _HALF for weight in rows[index]])
+    kept = []
+    for feature in strong[first_strong:]:
+        feature[1] *= _HALF
+        if feature[0][8] * feature[1] >= CUE_MIN_EVIDENCE:
+            kept.append(feature)
+    strong[first_strong:] = kept
+
+
 def score_english(text: str) -> TextScores:
     """Evidence per primary for English text, with valence, arousal and the cues behind them."""
-    model = english_model()
-    weights = model.weights
-    a0, a1, a2, a3, a4, a5, a6, a7 = model.bias
-    tokens, exclamations, caps = _tokens(text)
-    strong: list[tuple[Weights, float, int, int, bool]] = []
-    words: set[str] = set()
-    previous = None
-    for token in tokens:
-        word: str = token[_WORD]
-        value: float = token[_WEIGHT]
-        words.add(word)
-        negated = token[_NEGATED] and word[0] not in "!?"
-        found = weights.get(_NEGATION_PREFIX + word) if negated else weights.get(word)
-        if negated:
-            found = _negated(found, weights.get(word))
-        for _ in range(2):  # the word itself, then the pair it ends
-            if found is not None:
-                w0, w1, w2, w3, w4, w5, w6, w7, largest = found
-                a0 += w0 * value
-                a1 += w1 * value
-                a2 += w2 * value
-                a3 += w3 * value
-                a4 += w4 * value
-                a5 += w5 * value
-                a6 += w6 * value
-                a7 += w7 * value
-                if largest * value >= CUE_MIN_EVIDENCE:
-                    start = token[_START] if _ == 0 else previous[_START]  # type: ignore[index]
-                    strong.append((found, value, start, token[_END], negated and _ == 0))
-            if previous is None or previous[_CLAUSE] != token[_CLAUSE]:
-                break
-            found = weights.get(f"{previous[_WORD]} {word}")
-            value = (previous[_WEIGHT] + token[_WEIGHT]) / 2
-        previous = token
-    log_odds = [a0, a1, a2, a3, a4, a5, a6, a7]
-    cues = [_word_cue(text, found) for found in strong]
-    arousal_boost = _add_rule_evidence(text, words, log_odds, cues)
-    raw: dict[Emotion, float] = dict(zip(PRIMARY_EMOTIONS, map(_sigmoid, log_odds), strict=True))
-    if exclamations:
-        arousal_boost += min(0.2, 0.07 * exclamations)
-        cues.append(cue("punctuation", "!", None, {}, f"{exclamations} exclamation mark(s)"))
-    if caps:
-        arousal_boost += min(0.2, 0.05 * caps)
-        cues.append(cue("caps", "CAPS", None, {}, f"{caps} word(s) in capitals"))
-    excess = _excess(raw)
-    return TextScores(
-        raw=raw, valence=valence_of(excess), arousal=arousal_of(excess, arousal_boost), cues=tuple(cues)
-    )
+    words = word_evidence(text)
+    log_odds = words.log_odds
+    cues = [_word_cue(text, feature) for feature in words.strong]
+    arousal_boost = _add_rule_evidence(text, words.rule_words, words.rule_flags, log_odds, cues)
+    exp = math.exp
+    scores = [0.0 if value < -30.0 else 1.0 / (1.0 + exp(-value)) for value in log_odds]
+    if words.exclamations:
+        arousal_boost += min(0.2, 0.07 * words.exclamations)
+        cues.append(cue("punctuation", "!", None, {}, f"{words.exclamations} exclamation mark(s)"))
+    if words.caps:
+        arousal_boost += min(0.2, 0.05 * words.caps)
+        cues.append(cue("caps", "CAPS", None, {}, f"{words.caps} word(s) in capitals"))
+    # Valence and arousal read the scores past half their threshold, rescaled to 0..1, so weak background
+    # evidence moves them little.
+    excess = [
+        (score - floor) / room if score > floor else 0.0
+        for score, (floor, room) in zip(scores, _excess_floors(), strict=True)
+    ]
+    valence, arousal = valence_and_arousal(excess, arousal_boost)
+    raw: dict[Emotion, float] = dict(zip(PRIMARY_EMOTIONS, scores, strict=True))
+    return TextScores(raw=raw, valence=valence, arousal=arousal, cues=tuple(cues))
 
 
-def _word_cue(text: str, found: tuple[Weights, float, int, int, bool]) -> Cue:
-    weights, value, start, end, negated = found
+def _word_cue(text: str, feature: _Strong) -> Cue:
+    weights, value, start, end, negated = feature
     surface = text[start:end]
     kind: CueKind = "negation" if negated else ("phrase" if " " in surface else "word")
     note = "negated" if negated else (f"weight x{value:.2f}" if value != 1.0 else None)
-    return cue(kind, surface, (start, end), _evidence(weights, value), note)
+    return cue(kind, surface, (start, end), _cue_evidence(weights, value), note)
 
 
-def _excess(raw: dict[Emotion, float]) -> dict[Emotion, float]:
-    """Scores past half their threshold, rescaled to 0..1: weak background evidence moves valence little."""
+@cache
+def _excess_floors() -> tuple[tuple[float, float], ...]:
+    """Per primary, half its shipped threshold and the room above it."""
     thresholds = shipped_calibration("en").thresholds
-    excess: dict[Emotion, float] = {}
-    for emotion, score in raw.items():
-        floor = thresholds.get(emotion, 0.5) / 2
-        excess[emotion] = max(0.0, (score - floor) / (1.0 - floor))
-    return excess
+    floors = [thresholds.get(emotion, 0.5) / 2 for emotion in PRIMARY_EMOTIONS]
+    return tuple((floor, 1.0 - floor) for floor in floors)

@@ -9,6 +9,7 @@ write to a service desk.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final
 
 from pipeline.domain.plutchik import Emotion
@@ -288,21 +289,28 @@ IDIOMS_BY_KEY: Final[dict[str, tuple[int, ...]]] = {
     key: tuple(index for index, keys in enumerate(IDIOM_KEYS) if key in keys.split())
     for key in {word for keys in IDIOM_KEYS for word in keys.split()}
 }
-SARCASM_KEYS: Final[frozenset[str]] = frozenset(
-    {
-        "right",
-        "oh",
-        "just",
-        "nothing",
-        "love",
-        "loving",
-        "great",
-        "nice",
-        "awesome",
-        "helpful",
-        "useful",
-        "s",
-        "lot",
-    }
+# Per sarcasm marker, words one of which every match contains, as for idioms.
+SARCASM_MARKER_KEYS: Final[tuple[str, ...]] = (
+    "right",
+    "oh",
+    "just",
+    "nothing",
+    "love loving great nice awesome",
+    "helpful useful",
+    "s",
+    "lot",
 )
-SARCASM_PATTERN: Final[re.Pattern[str]] = re.compile("|".join(SARCASM), re.IGNORECASE)
+if len(SARCASM_MARKER_KEYS) != len(SARCASM):
+    raise RuntimeError(f"SARCASM_MARKER_KEYS has {len(SARCASM_MARKER_KEYS)} entries for {len(SARCASM)}")
+SARCASM_BY_KEY: Final[dict[str, tuple[int, ...]]] = {
+    key: tuple(index for index, keys in enumerate(SARCASM_MARKER_KEYS) if key in keys.split())
+    for key in {word for keys in SARCASM_MARKER_KEYS for word in keys.split()}
+}
+SARCASM_KEYS: Final[frozenset[str]] = frozenset(SARCASM_BY_KEY)
+
+
+@lru_cache(maxsize=256)
+def sarcasm_pattern(markers: frozenset[int]) -> re.Pattern[str]:
+    """The markers' alternation, in SARCASM order: in a text whose words hold the keys of these markers
+    only, it finds what the alternation of every marker finds (the others cannot match there), faster."""
+    return re.compile("|".join(SARCASM[index] for index in sorted(markers)), re.IGNORECASE)

@@ -117,9 +117,19 @@ _LANGUAGES_OF_WORD: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
+# Function words only other languages have. A language other than English wins only with more of its words
+# than English has, so it needs at least one of these; without one, English wins without counting.
+_ONLY_FOREIGN: Final[frozenset[str]] = frozenset(
+    word for word, languages in _LANGUAGES_OF_WORD.items() if "en" not in languages
+)
+
+
 def _latin_language(text: str) -> str:
+    words = _LATIN_WORD.findall(text.lower())
+    if _ONLY_FOREIGN.isdisjoint(words):
+        return "en"
     hits: dict[str, int] = {}
-    for word in _LATIN_WORD.findall(text.lower()):
+    for word in words:
         for language in _LANGUAGES_OF_WORD.get(word, ()):
             hits[language] = hits.get(language, 0) + 1
     english = hits.pop("en", 0)
@@ -135,6 +145,9 @@ def detect_language(text: str) -> str | None:
 
     None means the text has no letters to judge by (only digits, punctuation or emoji).
     """
+    if text.isascii():
+        # No Han, kana or other script to weigh: any letter makes it a Latin-script text.
+        return _latin_language(text) if _LATIN_LETTER.search(text) is not None else None
     counts, latin = _script_counts(text)
     han = counts.pop("han", 0)
     if counts.get("kana", 0) > 0 and counts["kana"] * 4 >= han:

@@ -17,7 +17,12 @@ from pathlib import Path
 from typing import Final
 
 from pipeline.domain.emotion.assembly import assemble
-from pipeline.domain.emotion.calibration import DEFAULT_CALIBRATION, Calibration
+from pipeline.domain.emotion.calibration import (
+    DEFAULT_CALIBRATION,
+    Calibration,
+    CalibrationTable,
+    LanguageCalibration,
+)
 from pipeline.domain.emotion.engine import EmotionRequest, check_options
 from pipeline.domain.emotion.english import score_english
 from pipeline.domain.emotion.language import SUPPORTED_LANGUAGES, resolve_language
@@ -58,16 +63,14 @@ def _chinese_scorer() -> Scorer:
     return scorer
 
 
-def _scorer_for(language: str) -> Scorer:
-    return score_english if language == "en" else _chinese_scorer()
-
-
 class LexiconEngine:
     """Explainable per-language scoring with calibrated thresholds; pure Python, one call per text."""
 
     def __init__(self, calibration: Calibration = DEFAULT_CALIBRATION) -> None:
         self.calibration = calibration
         self.info = EngineInfo(name=ENGINE_NAME, version=f"{ENGINE_VERSION}+data.{shipped_data_digest()}")
+        self._tables = calibration.tables()
+        self._neutral_table = CalibrationTable.of(LanguageCalibration())
 
     def analyze(
         self,
@@ -81,19 +84,19 @@ class LexiconEngine:
         text_scores = None
         supported = True
         resolved = resolve_language(text, language)
-        if text and text.strip():
-            if resolved is None:
+        if text and not text.isspace():
+            if resolved == "en" or resolved is None:
                 # No letters at all (emoji, emoticons, punctuation): symbols read the same in every language.
                 text_scores = score_english(text)
             elif resolved in SUPPORTED_LANGUAGES:
-                text_scores = _scorer_for(resolved)(text)
+                text_scores = _chinese_scorer()(text)
             else:
                 supported = False
         return assemble(
             text_scores,
             language=resolved,
             language_supported=supported,
-            calibration=self.calibration.for_language(resolved or "en"),
+            calibration=self._tables.get(resolved or "en", self._neutral_table),
             engine=self.info,
             selected=selected,
             voice=voice,

@@ -1,0 +1,109 @@
+"""The English scorer's one-pass reading agrees with the training featurizer, feature for feature.
+
+``word_evidence`` tokenizes and scores in one loop for speed; ``extract_features`` (``english_tokens``) is
+what training reads. Weights learned on one and applied through the other are only right if both read
+every text alike: same words, same negation scope, same modifier and contrast weights, same pairs.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.domain.emotion.english import CUE_MIN_EVIDENCE, english_model, score_english, word_evidence
+from pipeline.domain.emotion.english_rules import SARCASM, SARCASM_BY_KEY, sarcasm_pattern
+from pipeline.domain.emotion.english_tokens import NEGATION_PREFIX, extract_features, read_tokens
+
+# Words that exercise every reading rule, plus plain and emotional words, in several spellings.
+VOCABULARY = [
+    "i", "I", "the", "service", "was", "is", "happy", "HAPPY", "haaappy", "angry", "ANGRY", "sad", "love",
+    "great", "terrible", "worst", "thanks", "thank", "you", "not", "never", "no", "don't", "isn’t", "can't",
+    "but", "however", "although", "though", "very", "so", "really", "extremely", "sooo", "kind", "of", "a",
+    "bit", "slightly", "little", "barely", "on", "hold", "for", "an", "hour", "still", "waiting", "nobody",
+    "answers", "oh", "just", "right", "yeah", "nothing", "lol", "OK", "wow", "helpful", "refund", "late",
+    ",", ".", "!", "!!", "?", "?!", ";", ":", "...", "😡", ":)", "-", "'", "_",
+]
+texts = st.lists(st.sampled_from(VOCABULARY), max_size=30).map(" ".join)
+
+
+def _reference_log_odds(text: str) -> tuple[list[float], list[tuple[int, int]]]:
+    """Bias plus value x weights over the training featurizer's features, and the spans worth a cue."""
+    model = english_model()
+    sums = list(model.bias)
+    strong = []
+    for feature in extract_features(text):
+        name = feature.name
+        if name.startswith(NEGATION_PREFIX) and name[1:2] not in ("", "!", "?"):
+            row = model.negated_weights(name[1:])
+        else:
+            row = model.weights.get(name)
+        if row is None:
+            continue
+        for index in range(8):
+            sums[index] += row[index] * feature.value
+        if row[8] * feature.value >= CUE_MIN_EVIDENCE:
+            strong.append((feature.start, feature.end))
+    return sums, strong
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am not happy with the service",
+        "The staff were lovely but the product is terrible",
+        "although it arrived, it was broken. But I love it",
+        "kind of a bit sad, but really REALLY happy!!!",
+        "sooo haaappy :) but not great but fine",
+        "I don't think it isn’t good, never again?!",
+        "WHY IS THIS SO HARD??? I want to cancel",
+        "",
+        "!!!",
+    ],
+)
+def test_one_pass_matches_the_training_featurizer(text: str) -> None:
+    expected, strong = _reference_log_odds(text)
+    found = word_evidence(text)
+    assert found.log_odds == pytest.approx(expected, abs=1e-9)
+    assert [(feature[2], feature[3]) for feature in found.strong] == strong
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_one_pass_matches_the_training_featurizer_on_any_text(text: str) -> None:
+    expected, strong = _reference_log_odds(text)
+    found = word_evidence(text)
+    assert found.log_odds == pytest.approx(expected, abs=1e-9)
+    assert [(feature[2], feature[3]) for feature in found.strong] == strong
+    tokens = read_tokens(text)
+    assert found.exclamations == tokens.exclamations
+    assert found.caps == tokens.caps
+
+
+_EVERY_MARKER = re.compile("|".join(SARCASM), re.IGNORECASE)
+sarcastic = st.lists(
+    st.sampled_from(
+        [*VOCABULARY, "yeah right", "oh great", "just perfect", "thanks for nothing", "love how you", "/s",
+         "so helpful not", "thanks a lot for wasting", "cheers", "amazing", "took", "weeks", "only"]
+    ),
+    max_size=20,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sarcastic)
+def test_sarcasm_markers_tried_by_key_find_what_all_markers_find(text: str) -> None:
+    words = {word for word in read_tokens(text).words if word is not None}
+    markers = frozenset(index for word in words for index in SARCASM_BY_KEY.get(word, ()))
+    every = [match.span() for match in _EVERY_MARKER.finditer(text)][:2]
+    keyed = [match.span() for match in sarcasm_pattern(markers).finditer(text)][:2] if markers else []
+    assert keyed == every
+
+
+def test_cues_point_at_their_words() -> None:
+    text = "I was not happy, but the agent was really helpful"
+    for cue in score_english(text).cues:
+        if cue.start is not None and cue.end is not None:
+            assert text[cue.start : cue.end] == cue.text
