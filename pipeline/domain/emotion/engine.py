@@ -58,6 +58,7 @@ EngineFactory = Callable[[Mapping[str, str]], EmotionEngine]
 _ENGINES: dict[str, str] = {
     "lexicon": "pipeline.domain.emotion.lexicon_engine:build_lexicon_engine",
     "plutchik-linear": "pipeline.domain.emotion.lexicon_engine:build_lexicon_engine",
+    "transformer": "pipeline.domain.emotion.onnx_engine:build_onnx_engine",
 }
 
 
