@@ -39,9 +39,10 @@ def assemble(
     *,
     clock: Callable[[], datetime] = utc_now,
     require_key: bool = True,
+    journeys: JourneyCatalog | None = None,
 ) -> Components:
-    """Load the engine, journeys and playbook and wire the processor and the window logic."""
-    journeys = load_journeys(settings.journeys.paths)
+    """Load the engine, journeys (unless given) and playbook and wire the processor and the window logic."""
+    journeys = journeys if journeys is not None else load_journeys(settings.journeys.paths)
     engine = load_engine(settings.emotion.engine, settings.emotion.options)
     enricher = Enricher(engine, journeys, settings.experience)
     alerts = AlertBuilder(settings.alerts, settings.churn, load_playbook(settings.playbook.path))

@@ -93,7 +93,9 @@ class WorkerSettings(BaseModel):
 
     model_config = _SECTION
 
-    app_id: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._-]+$")] = "emotion-pipeline"
+    app_id: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._-]+$")] = (
+        "emotion-pipeline"
+    )
     workdir: Path = Path(".worker")
     store: Literal["rocksdb", "memory"] = "rocksdb"
     web_host: str = "127.0.0.1"

@@ -62,6 +62,7 @@ def build_journey_map(
     journey: str,
     windows: Iterable[StoredWindow],
     aggregation: StageAggregation,
+    *,
     window_size_seconds: int,
     range_start_ms: int | None = None,
     range_end_ms: int | None = None,
@@ -80,8 +81,14 @@ def build_journey_map(
         by_stage.setdefault(key.stage, []).append(window)
     order = _stage_order(catalog, journey)
     stages = [
-        _stage_map(journey, stage, sorted(found, key=lambda window: window.key.start_ms), aggregation, size_ms,
-                   order.get(stage, len(order) + (stage == UNKNOWN_STAGE)))
+        _stage_map(
+            journey,
+            stage,
+            windows=sorted(found, key=lambda window: window.key.start_ms),
+            aggregation=aggregation,
+            size_ms=size_ms,
+            position=order.get(stage, len(order) + (stage == UNKNOWN_STAGE)),
+        )
         for stage, found in by_stage.items()
     ]
     stages.sort(key=lambda stage: (stage.position, stage.stage))
@@ -101,7 +108,13 @@ def _stage_order(catalog: JourneyCatalog, journey: str) -> dict[str, int]:
 
 
 def _stage_map(
-    journey: str, stage: str, windows: list[StoredWindow], aggregation: StageAggregation, size_ms: int, position: int
+    journey: str,
+    stage: str,
+    *,
+    windows: list[StoredWindow],
+    aggregation: StageAggregation,
+    size_ms: int,
+    position: int,
 ) -> StageMap:
     merged = StageWindowAccumulator()
     for window in windows:
@@ -114,7 +127,9 @@ def _stage_map(
             window_start=_utc(window.key.start_ms),
             events=window.accumulator.events,
             bad=window.accumulator.bad,
-            mean_valence=aggregation.result(window.accumulator, journey, stage, window.key.start_ms, size_ms).mean_valence,
+            mean_valence=aggregation.result(
+                window.accumulator, journey, stage, window.key.start_ms, size_ms
+            ).mean_valence,
             closed=window.emitted,
         )
         for window in windows

@@ -23,7 +23,7 @@ from pipeline import __version__
 from pipeline.domain.alert_builder import AlertBuilder
 from pipeline.domain.churn import ChurnPolicy, CustomerState, ExperienceFact, apply_event
 from pipeline.domain.churn.state import already_applied
-from pipeline.domain.codec import decode_event, decode_key, dead_letter
+from pipeline.domain.codec import dead_letter, decode_event, decode_key
 from pipeline.domain.enrichment import Enricher, Labels
 from pipeline.domain.errors import InvalidRecord
 from pipeline.domain.event import InteractionEvent
@@ -84,7 +84,9 @@ class RecordOutputs:
     alerts: tuple[ChurnAlert, ...] = ()
     contribution: SourcedContribution | None = None
     dead_letter: DeadLetter | None = None
-    level_change: tuple[RiskLevel | None, RiskLevel] | None = None  # (before, after); before None: new customer
+    level_change: tuple[RiskLevel | None, RiskLevel] | None = (
+        None  # (before, after); before None: new customer
+    )
 
 
 @dataclass
@@ -100,7 +102,9 @@ class Processor:
     require_key: bool = True
     pii: PiiPolicy = field(default_factory=PiiPolicy)
 
-    def process(self, record: InputRecord, customers: CustomerStore, watermarks: WatermarkStore) -> RecordOutputs:
+    def process(
+        self, record: InputRecord, customers: CustomerStore, watermarks: WatermarkStore
+    ) -> RecordOutputs:
         """The outputs of one record; never raises for bad input (that becomes a dead letter)."""
         try:
             event = self._decode(record)
@@ -110,37 +114,52 @@ class Processor:
             return self._process_event(record, event, customers, watermarks)
         except Exception as error:  # a bug must cost one record, never the partition
             log.exception(
-                "processing failed", extra={"topic": record.topic, "partition": record.partition,
-                                            "offset": record.offset, "event_id": event.event_id},
+                "processing failed",
+                extra={
+                    "topic": record.topic,
+                    "partition": record.partition,
+                    "offset": record.offset,
+                    "event_id": event.event_id,
+                },
             )
-            return self._dead(record, "processing_error", f"processing failed: {type(error).__name__}: {error}", None)
+            return self._dead(
+                record, "processing_error", f"processing failed: {type(error).__name__}: {error}", None
+            )
 
     def _decode(self, record: InputRecord) -> InteractionEvent:
         event = decode_event(record.value, max_bytes=self.max_record_bytes)
         if record.key is None:
             if self.require_key:
-                raise InvalidRecord("missing_key", "the record has no key; records must be keyed by customer_id")
+                raise InvalidRecord(
+                    "missing_key", "the record has no key; records must be keyed by customer_id"
+                )
             return event
         key = decode_key(record.key)
         if key != event.customer_id:
             raise InvalidRecord(
                 "validation",
-                f"the record key {key[:64]!r} is not its customer_id {event.customer_id[:64]!r}; records must "
+                f"the record key {key[:64]!r} is not its customer_id {event.customer_id[:64]!r}; "
+                "records must "
                 "be keyed by customer_id so one worker owns each customer",
                 "customer_id",
             )
         return event
 
     def _process_event(
-        self, record: InputRecord, event: InteractionEvent, customers: CustomerStore, watermarks: WatermarkStore
+        self,
+        record: InputRecord,
+        event: InteractionEvent,
+        customers: CustomerStore,
+        watermarks: WatermarkStore,
     ) -> RecordOutputs:
         started = self.clock()
         state = customers.get(event.customer_id)
         replayed = already_applied(state, record.partition, record.offset)
         labels = self.enricher.enrich(event)
         fact = ExperienceFact.from_labels(event, labels.emotion, labels.stage, labels.experience, labels.pace)
-        outcome = apply_event(state, fact, self.policy, source_partition=record.partition,
-                              source_offset=record.offset)
+        outcome = apply_event(
+            state, fact, self.policy, source_partition=record.partition, source_offset=record.offset
+        )
         if outcome.duplicate and not replayed:
             self.metrics.event_duplicate()
             return RecordOutputs("duplicate", event.customer_id)
@@ -148,18 +167,24 @@ class Processor:
             customers.put(event.customer_id, outcome.state)
         watermark = max(event.occurred_at_ms, watermarks.get(record.partition) or event.occurred_at_ms)
         watermarks.put(record.partition, watermark)
-        alerts = tuple(self.alerts.build(transition, tuple(labels.emotion.dyads)) for transition in outcome.alerts)
+        alerts = tuple(
+            self.alerts.build(transition, tuple(labels.emotion.dyads)) for transition in outcome.alerts
+        )
         enriched = self._enriched(record, event, labels)
         contribution = SourcedContribution(
             WindowContribution.from_labels(event, labels.emotion, labels.stage, labels.experience),
-            record.partition, record.offset, watermark,
+            record.partition,
+            record.offset,
+            watermark,
         )
         if replayed:
             self.metrics.event_duplicate()
             return RecordOutputs("replayed", event.customer_id, enriched, alerts, contribution)
         finished = self.clock()
         self.metrics.event_enriched(
-            labels.stage.journey, labels.stage.stage, labels.experience.experience,
+            labels.stage.journey,
+            labels.stage.stage,
+            labels.experience.experience,
             valence=labels.emotion.valence,
             latency_s=(finished - started).total_seconds(),
             age_s=(finished - event.occurred_at).total_seconds(),
@@ -171,7 +196,9 @@ class Processor:
                 self.metrics.alert_emitted(transition.transition)
         before = None if state is None else outcome.level_before
         change = None if before == outcome.level_after else (before, outcome.level_after)
-        return RecordOutputs("enriched", event.customer_id, enriched, alerts, contribution, level_change=change)
+        return RecordOutputs(
+            "enriched", event.customer_id, enriched, alerts, contribution, level_change=change
+        )
 
     def _enriched(self, record: InputRecord, event: InteractionEvent, labels: Labels) -> EnrichedInteraction:
         # Scoring saw the original text; what leaves the worker carries it masked.
@@ -188,11 +215,27 @@ class Processor:
 
     def _dead(self, record: InputRecord, kind: str, message: str, field: str | None) -> RecordOutputs:
         self.metrics.event_invalid(kind)
-        letter = dead_letter(record.value, record.key, kind, message, field, record.topic, record.partition,
-                             record.offset, self.clock())
+        letter = dead_letter(
+            record.value,
+            record.key,
+            kind,
+            message,
+            field,
+            record.topic,
+            record.partition,
+            record.offset,
+            self.clock(),
+        )
         log.warning(
-            "dead-lettered a record: %s", kind,
-            extra={"topic": record.topic, "partition": record.partition, "offset": record.offset,
-                   "event_id": letter.event_id, "error_kind": kind, "error_field": field},
+            "dead-lettered a record: %s",
+            kind,
+            extra={
+                "topic": record.topic,
+                "partition": record.partition,
+                "offset": record.offset,
+                "event_id": letter.event_id,
+                "error_kind": kind,
+                "error_field": field,
+            },
         )
         return RecordOutputs("invalid", dead_letter=letter)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+
 import orjson
 
 from pipeline.assembly import Components
@@ -97,20 +98,28 @@ class ReplayRun:
             partition = kafka_partition(key, self.partitions) if key is not None else 0
             offset = self._next_offset.get(partition, 0)
             self._next_offset[partition] = offset + 1
-            outputs = processor.process(InputRecord(value, key, self.topic, partition, offset),
-                                        self.customers, self.watermarks)
+            outputs = processor.process(
+                InputRecord(value, key, self.topic, partition, offset), self.customers, self.watermarks
+            )
             self.counts[outputs.outcome] = self.counts.get(outputs.outcome, 0) + 1
             if outputs.dead_letter is not None:
-                sinks.dead_letter(outputs.dead_letter.model_copy(update={"partition": None, "offset": line_number}))
+                sinks.dead_letter(
+                    outputs.dead_letter.model_copy(update={"partition": None, "offset": line_number})
+                )
             if outputs.enriched is not None:
                 sinks.enriched(outputs.enriched)
             for alert in outputs.alerts:
                 sinks.alert(alert)
             if outputs.contribution is not None:
                 item = outputs.contribution
-                stage.apply(item.source_partition, [(item.source_offset, item.watermark_ms, item.contribution)],
-                            self.windows)
-                for window in stage.advance(item.source_partition, item.watermark_ms, self.windows, self.heard):
+                stage.apply(
+                    item.source_partition,
+                    [(item.source_offset, item.watermark_ms, item.contribution)],
+                    self.windows,
+                )
+                for window in stage.advance(
+                    item.source_partition, item.watermark_ms, self.windows, self.heard
+                ):
                     sinks.window(window)
 
     @property

@@ -148,7 +148,9 @@ class StageWindows:
         for offset, watermark_ms, contribution in items:
             late = False
             for size_s in self.settings.sizes_seconds:
-                late |= self._add(contribution, size_s * MS_PER_SECOND, source_partition, offset, watermark_ms, store)
+                late |= self._add(
+                    contribution, size_s * MS_PER_SECOND, source_partition, offset, watermark_ms, store
+                )
             if late:
                 self.metrics.event_late()
 
@@ -194,7 +196,7 @@ class StageWindows:
         key = window.key
         return self.aggregation.result(window.accumulator, key.journey, key.stage, key.start_ms, key.size_ms)
 
-    def _add(
+    def _add(  # noqa: PLR0917 - one call site, the loop in apply
         self,
         contribution: WindowContribution,
         size_ms: int,

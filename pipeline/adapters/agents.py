@@ -15,11 +15,12 @@ No exception escapes an agent loop: Faust would still ack the records (see FAUST
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import faust
 import orjson
@@ -28,6 +29,8 @@ from pipeline.adapters.risk_levels import LevelChange, RiskLevelCounts
 from pipeline.adapters.table_stores import (
     BatchCustomerStore,
     BatchWatermarkStore,
+    BytesTable,
+    Event,
     TableSourceWatermarks,
     TableWindowStore,
     WindowIndex,
@@ -60,24 +63,36 @@ class Topics:
 class Tables:
     """The durable state: customers, source watermarks, windows and their watermarks."""
 
-    customers: faust.Table
-    source_watermarks: faust.Table
-    windows: faust.Table
-    window_watermarks: faust.Table
+    customers: BytesTable
+    source_watermarks: BytesTable
+    windows: BytesTable
+    window_watermarks: BytesTable
 
 
 def contribution_message(source_partition: int, items: Sequence[SourcedContribution]) -> bytes:
     """One stage's contributions from one source partition, in offset order."""
-    return orjson.dumps({
-        "t": "c",
-        "p": source_partition,
-        "items": [
-            [item.source_offset, item.watermark_ms, c.journey, c.stage, c.occurred_at_ms, c.event_id,
-             c.experience, c.scores, c.valence, c.reasons]
-            for item in items
-            for c in (item.contribution,)
-        ],
-    })
+    return orjson.dumps(
+        {
+            "t": "c",
+            "p": source_partition,
+            "items": [
+                [
+                    item.source_offset,
+                    item.watermark_ms,
+                    c.journey,
+                    c.stage,
+                    c.occurred_at_ms,
+                    c.event_id,
+                    c.experience,
+                    c.scores,
+                    c.valence,
+                    c.reasons,
+                ]
+                for item in items
+                for c in (item.contribution,)
+            ],
+        }
+    )
 
 
 def watermark_message(source_partition: int, watermark_ms: int) -> bytes:
@@ -86,17 +101,39 @@ def watermark_message(source_partition: int, watermark_ms: int) -> bytes:
 
 def parse_contributions(items: list[list[Any]]) -> list[tuple[int, int, WindowContribution]]:
     return [
-        (offset, watermark, WindowContribution(journey, stage, occurred, event_id, experience, tuple(scores),
-                                               valence, tuple(reasons)))
-        for offset, watermark, journey, stage, occurred, event_id, experience, scores, valence, reasons in items
+        (
+            offset,
+            watermark,
+            WindowContribution(
+                journey, stage, occurred, event_id, experience, tuple(scores), valence, tuple(reasons)
+            ),
+        )
+        for (
+            offset,
+            watermark,
+            journey,
+            stage,
+            occurred,
+            event_id,
+            experience,
+            scores,
+            valence,
+            reasons,
+        ) in items
     ]
 
 
 class InteractionsAgent:
     """Consumes input records in batches and produces every output of each."""
 
-    def __init__(self, processor: Processor, topics: Topics, tables: Tables, partitions: int,
-                 levels: RiskLevelCounts | None = None) -> None:
+    def __init__(
+        self,
+        processor: Processor,
+        topics: Topics,
+        tables: Tables,
+        partitions: int,
+        levels: RiskLevelCounts | None = None,
+    ) -> None:
         self.processor = processor
         self.topics = topics
         self.tables = tables
@@ -104,17 +141,20 @@ class InteractionsAgent:
         self.levels = levels
 
     async def run(self, stream: faust.StreamT[bytes], batch_size: int, within: float) -> AsyncIterator[None]:
-        async for batch in stream.take_events(batch_size, within=within):
+        # take_events is missing from Faust's StreamT stub; it yields the events with their positions.
+        async for batch in cast(Any, stream).take_events(batch_size, within=within):
             try:
                 await self.process_batch(batch)
             except Exception:
                 # Only a failure to hand records to the producer lands here; the batch is acked by Faust
                 # regardless, so say loudly which offsets were affected.
-                log.exception("a batch could not be completed", extra={"records": len(batch),
-                                                                        "first_offset": batch[0].message.offset})
+                log.exception(
+                    "a batch could not be completed",
+                    extra={"records": len(batch), "first_offset": batch[0].message.offset},
+                )
             yield None
 
-    async def process_batch(self, batch: Sequence[faust.types.EventT]) -> None:
+    async def process_batch(self, batch: Sequence[Event]) -> None:
         customers = BatchCustomerStore(self.tables.customers)
         watermarks = BatchWatermarkStore(self.tables.source_watermarks)
         contributions: dict[tuple[bytes, int], list[SourcedContribution]] = defaultdict(list)
@@ -123,8 +163,11 @@ class InteractionsAgent:
             message = event.message
             customers.current = watermarks.current = event
             outputs = self.processor.process(
-                InputRecord(message.value, message.key, message.topic, message.partition, message.offset),
-                customers, watermarks,
+                InputRecord(
+                    message.value or b"", message.key, message.topic, message.partition, message.offset
+                ),
+                customers,
+                watermarks,
             )
             await self._send(outputs)
             if outputs.level_change is not None and outputs.customer_id is not None:
@@ -160,16 +203,20 @@ class InteractionsAgent:
 
 
 def outputs_key(key_base64: str) -> bytes:
-    import base64
-
     return base64.b64decode(key_base64)
 
 
 class StageWindowsAgent:
     """Applies contributions and watermarks to the window tables; emits closed windows once."""
 
-    def __init__(self, windows: StageWindows, topics: Topics, tables: Tables, index: WindowIndex,
-                 source_partitions: int) -> None:
+    def __init__(
+        self,
+        windows: StageWindows,
+        topics: Topics,
+        tables: Tables,
+        index: WindowIndex,
+        source_partitions: int,
+    ) -> None:
         self.windows = windows
         self.topics = topics
         self.tables = tables
@@ -181,12 +228,17 @@ class StageWindowsAgent:
             try:
                 await self.process(event)
             except Exception:
-                log.exception("a contributions message could not be applied", extra={
-                    "topic": event.message.topic, "partition": event.message.partition,
-                    "offset": event.message.offset})
+                log.exception(
+                    "a contributions message could not be applied",
+                    extra={
+                        "topic": event.message.topic,
+                        "partition": event.message.partition,
+                        "offset": event.message.offset,
+                    },
+                )
             yield None
 
-    async def process(self, event: faust.types.EventT) -> None:
+    async def process(self, event: Event) -> None:
         scope = event.message.partition
         message = orjson.loads(event.value)
         store = TableWindowStore(self.tables.windows, self.index.scope(scope), event)
@@ -200,7 +252,7 @@ class StageWindowsAgent:
         store.flush()
 
     async def _emit(self, closed: Sequence[StageWindowResult]) -> None:
-        # Wait for delivery before the window is marked emitted, so a crash can repeat a result, never lose it.
+        # Delivered before the window is marked emitted: a crash may repeat a result, never lose it.
         deliveries = [
             await self.topics.stage_emotions.send(key=result.window_id.encode(), value=encode(result))
             for result in closed

@@ -16,6 +16,7 @@ from typing import Any
 import faust
 import orjson
 from faust.streams import _current_event
+from faust.types import EventT
 
 from pipeline.domain.churn import CustomerState, StateDecodeError
 from pipeline.domain.partitioning import kafka_partition
@@ -24,8 +25,11 @@ from pipeline.stage_windows import DueSchedule, StoredWindow, WindowKey, WindowS
 
 log = logging.getLogger(__name__)
 
+BytesTable = faust.Table[bytes, bytes]
+Event = EventT[bytes]
 
-def write_as(event: faust.types.EventT, table: faust.Table, key: bytes, value: bytes | None) -> None:
+
+def write_as(event: Event, table: BytesTable, key: bytes, value: bytes | None) -> None:
     """Write (or delete, for None) a table key on the changelog partition of ``event``."""
     token = _current_event.set(weakref.ref(event))
     try:
@@ -41,7 +45,7 @@ def write_as(event: faust.types.EventT, table: faust.Table, key: bytes, value: b
 class BatchCustomerStore:
     """Customer state for one batch: read through, write back once per customer at ``flush``."""
 
-    table: faust.Table
+    table: BytesTable
     current: Any = None
     _cache: dict[str, CustomerState | None] = field(default_factory=dict)
     _dirty: dict[str, tuple[CustomerState, Any]] = field(default_factory=dict)
@@ -98,7 +102,7 @@ class BatchWatermarkStore:
     its offset. Commits fall on batch boundaries, so the rewind is exact.
     """
 
-    table: faust.Table
+    table: BytesTable
     current: Any = None
     _partitions: dict[int, _PartitionWatermark] = field(default_factory=dict)
     _dirty: dict[int, Any] = field(default_factory=dict)
@@ -117,8 +121,10 @@ class BatchWatermarkStore:
             state.watermark = earlier[-1][1] if earlier else None
             state.checkpoints = earlier
             if not earlier or earlier[-1][0] != offset:
-                log.warning("no watermark checkpoint at a redelivered offset; lateness may differ",
-                            extra={"partition": partition, "offset": offset})
+                log.warning(
+                    "no watermark checkpoint at a redelivered offset; lateness may differ",
+                    extra={"partition": partition, "offset": offset},
+                )
         if not state.checkpoints or state.checkpoints[-1][0] != offset:
             state.checkpoints = [*state.checkpoints, (offset, state.watermark)][-CHECKPOINTS_KEPT:]
         self._partitions[partition] = state
@@ -150,7 +156,7 @@ class WindowIndex:
     rebuilt from the (recovered) table the first time a scope is used after an assignment changed.
     """
 
-    def __init__(self, table: faust.Table, partitions: int, settings: WindowSettings) -> None:
+    def __init__(self, table: BytesTable, partitions: int, settings: WindowSettings) -> None:
         self.table = table
         self.partitions = partitions
         self.settings = settings
@@ -187,7 +193,7 @@ def stage_partition(journey: str, stage: str, partitions: int) -> int:
 class TableWindowStore:
     """The windows of one contributions partition; writes buffered until ``flush``."""
 
-    table: faust.Table
+    table: BytesTable
     due: DueSchedule
     event: Any
     _pending: dict[WindowKey, StoredWindow | None] = field(default_factory=dict)
@@ -218,7 +224,9 @@ class TableWindowStore:
 
     def flush(self) -> None:
         for key, window in self._pending.items():
-            write_as(self.event, self.table, key.window_id.encode(), None if window is None else window.to_bytes())
+            write_as(
+                self.event, self.table, key.window_id.encode(), None if window is None else window.to_bytes()
+            )
         self._pending.clear()
 
 
@@ -226,7 +234,7 @@ class TableWindowStore:
 class TableSourceWatermarks:
     """The source watermarks one contributions partition has heard."""
 
-    table: faust.Table
+    table: BytesTable
     scope: int
     sources: int
     event: Any
@@ -240,4 +248,6 @@ class TableSourceWatermarks:
         return known
 
     def put(self, source_partition: int, watermark_ms: int) -> None:
-        write_as(self.event, self.table, f"{self.scope}/{source_partition}".encode(), str(watermark_ms).encode())
+        write_as(
+            self.event, self.table, f"{self.scope}/{source_partition}".encode(), str(watermark_ms).encode()
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from kafka import KafkaAdminClient
@@ -28,7 +29,9 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> None:
     """
     expected = settings.topics.partitions
     try:
-        admin = KafkaAdminClient(**kafka_python_config(settings.kafka), request_timeout_ms=int(timeout_s * 1000))
+        admin = KafkaAdminClient(
+            **kafka_python_config(settings.kafka), request_timeout_ms=int(timeout_s * 1000)
+        )
     except KafkaError as error:
         raise ConfigurationError(
             "EMOTION_PIPELINE_KAFKA__BOOTSTRAP_SERVERS",
@@ -43,16 +46,18 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> None:
                 f"topics {', '.join(missing)} do not exist and topic creation is off",
             )
         if missing:
-            try:
+            # Another worker may create one between our look and our request.
+            with contextlib.suppress(TopicAlreadyExistsError):
                 admin.create_topics(
                     [NewTopic(name, expected, settings.topics.replication_factor) for name in missing]
                 )
-            except TopicAlreadyExistsError:
-                pass  # another worker created it between our look and our request
             log.info("created topics", extra={"topics": missing, "partitions": expected})
             existing = _partition_counts(admin)
-        wrong = {name: existing[name] for name in product_topics(settings)
-                 if name in existing and existing[name] != expected}
+        wrong = {
+            name: existing[name]
+            for name in product_topics(settings)
+            if name in existing and existing[name] != expected
+        }
         if wrong:
             described = ", ".join(f"{name} has {count}" for name, count in sorted(wrong.items()))
             raise ConfigurationError(

@@ -130,7 +130,8 @@ def _attach_journey_map(worker: Worker, guard: TokenGuard) -> None:
 
         gathered = await gather_windows(local, owners.self_url, owners.owners(), partitions, fetch_peer)
         built = build_journey_map(catalog, query.journey, gathered.windows, aggregation,
-                                  query.window_size_seconds, query.range_start_ms, query.range_end_ms)
+                                  window_size_seconds=query.window_size_seconds,
+                                  range_start_ms=query.range_start_ms, range_end_ms=query.range_end_ms)
         return json_response(self, {
             **built.model_dump(mode="json"),
             "complete": not gathered.missing_partitions,

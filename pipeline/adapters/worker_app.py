@@ -6,7 +6,7 @@ import logging
 import platform
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
@@ -14,13 +14,17 @@ from prometheus_client import CollectorRegistry
 
 from pipeline import __version__
 from pipeline.adapters.agents import InteractionsAgent, StageWindowsAgent, Tables, Topics
+from pipeline.adapters.connection_check import check_connection
 from pipeline.adapters.faust_app import create_app
 from pipeline.adapters.metrics import PipelineMetrics
 from pipeline.adapters.risk_levels import risk_level_counts
-from pipeline.adapters.table_stores import WindowIndex
+from pipeline.adapters.table_stores import BytesTable, WindowIndex
+from pipeline.adapters.topic_admin import ensure_topics
 from pipeline.adapters.web import attach_operations
 from pipeline.assembly import Components, assemble
 from pipeline.config import Settings
+from pipeline.domain.journeys.catalog import load_journeys
+from pipeline.logging_setup import worker_logging_config
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +52,10 @@ def build_worker(settings: Settings, registry: CollectorRegistry | None = None) 
     registry = registry if registry is not None else CollectorRegistry(auto_describe=True)
     app = create_app(settings)
     partitions = settings.topics.partitions
-    # Build the journeys first so the metric labels follow the configured journeys and stages.
-    from pipeline.domain.journeys.catalog import load_journeys
-
+    # Journeys first: the metric labels follow the configured journeys and stages.
     catalog = load_journeys(settings.journeys.paths)
     metrics = PipelineMetrics(registry, {name: catalog.stage_names(name) for name in catalog.journey_names})
-    components = assemble(settings, metrics)
+    components = assemble(settings, metrics, journeys=catalog)
     engine_info = components.processor.enricher.engine.info
     metrics.set_build_info(__version__, engine_info.name, engine_info.version, platform.python_version())
 
@@ -70,8 +72,11 @@ def build_worker(settings: Settings, registry: CollectorRegistry | None = None) 
         contributions=topic(contributions_topic_name(settings), internal=True),
     )
 
-    def table(name: str, help_text: str) -> faust.Table:
-        return app.Table(name, key_type=bytes, value_type=bytes, partitions=partitions, help=help_text)
+    def table(name: str, help_text: str) -> BytesTable:
+        return cast(
+            BytesTable,
+            app.Table(name, key_type=bytes, value_type=bytes, partitions=partitions, help=help_text),
+        )
 
     tables = Tables(
         customers=table("customers", "churn state per customer id"),
@@ -90,14 +95,22 @@ def build_worker(settings: Settings, registry: CollectorRegistry | None = None) 
 
 def _attach_agents(worker: Worker) -> None:
     app, settings = worker.app, worker.settings
-    interactions = InteractionsAgent(worker.components.processor, worker.topics, worker.tables,
-                                     settings.topics.partitions, levels=risk_level_counts(worker))
-    stage = StageWindowsAgent(worker.components.windows, worker.topics, worker.tables, worker.index,
-                              settings.topics.partitions)
+    interactions = InteractionsAgent(
+        worker.components.processor,
+        worker.topics,
+        worker.tables,
+        settings.topics.partitions,
+        levels=risk_level_counts(worker),
+    )
+    stage = StageWindowsAgent(
+        worker.components.windows, worker.topics, worker.tables, worker.index, settings.topics.partitions
+    )
 
     @app.agent(worker.topics.interactions, name="interactions", concurrency=1)
     async def consume_interactions(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
-        async for _ in interactions.run(stream, settings.worker.batch_size, settings.worker.batch_within_seconds):
+        async for _ in interactions.run(
+            stream, settings.worker.batch_size, settings.worker.batch_within_seconds
+        ):
             yield None
 
     @app.agent(worker.topics.contributions, name="stage-windows", concurrency=1)
@@ -106,14 +119,15 @@ def _attach_agents(worker: Worker) -> None:
             yield None
 
     # Window keys of a scope are re-read from the recovered table after every change of assignment.
-    @app.on_partitions_revoked.connect
-    async def forget_window_index(sender: Any, revoked: Any = None, **kwargs: Any) -> None:
+    async def forget_window_index(*args: Any, **kwargs: Any) -> None:
         worker.index.reset()
         worker.metrics.set_ready(False)
 
-    @app.on_partitions_assigned.connect
-    async def reindex_windows(sender: Any, assigned: Any = None, **kwargs: Any) -> None:
+    async def reindex_windows(*args: Any, **kwargs: Any) -> None:
         worker.index.reset()
+
+    app.on_partitions_revoked.connect(forget_window_index)
+    app.on_partitions_assigned.connect(reindex_windows)
 
 
 def _attach_health(worker: Worker) -> None:
@@ -135,5 +149,19 @@ def is_ready(app: faust.App) -> bool:
     consumer = app.consumer if app.producer is not None else None
     if consumer is None or app.rebalancing:
         return False
-    recovery = app.tables.recovery
+    recovery = cast(Any, app.tables).recovery  # the TableManager stub lacks it
     return bool(recovery.completed.is_set()) and not recovery.in_recovery
+
+
+def run_worker(settings: Settings) -> None:
+    """Check the connection and topics, then run the worker until it is stopped (signals handled by Faust)."""
+    from faust.worker import Worker as FaustWorker  # noqa: PLC0415 - importing it sets up Faust's CLI machinery
+
+    worker = build_worker(settings)
+    check_connection(settings.kafka)
+    ensure_topics(settings)
+    FaustWorker(
+        worker.app,
+        loglevel=settings.worker.log_level.lower(),
+        logging_config=worker_logging_config(settings.worker.log_level),
+    ).execute_from_commandline()

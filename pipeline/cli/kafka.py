@@ -36,13 +36,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ("stop", "stop the broker started from DIR", _stop),
         ("status", "say whether a broker runs from DIR and where it listens", _status),
     ):
-        action = actions.add_parser(name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter,
-                                    epilog=EXAMPLES)
-        action.add_argument("--dir", type=Path, default=Path(".kafka"),
-                            help="directory for the broker's config, data and logs (default: .kafka)")
+        action = actions.add_parser(
+            name, help=help_text, formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXAMPLES
+        )
+        action.add_argument(
+            "--dir",
+            type=Path,
+            default=Path(".kafka"),
+            help="directory for the broker's config, data and logs (default: .kafka)",
+        )
         if name == "start":
-            action.add_argument("--timeout", type=float, default=90.0,
-                                help="seconds to wait for the broker to come up (default: 90)")
+            action.add_argument(
+                "--timeout",
+                type=float,
+                default=90.0,
+                help="seconds to wait for the broker to come up (default: 90)",
+            )
         action.set_defaults(handler=handler)
 
 

@@ -118,11 +118,11 @@ def send_to_kafka(
 ) -> int:
     """Produce ``records`` to ``topic``, print a summary and return the exit status."""
     # kafka-python loads only when a command actually produces, not for every CLI start.
-    from kafka import KafkaAdminClient, KafkaProducer  # noqa: PLC0415
-    from kafka.errors import KafkaError  # noqa: PLC0415
+    from kafka import KafkaAdminClient, KafkaProducer
+    from kafka.errors import KafkaError
 
-    from pipeline.adapters.connection_check import check_connection  # noqa: PLC0415
-    from pipeline.adapters.kafka_security import kafka_python_config  # noqa: PLC0415
+    from pipeline.adapters.connection_check import check_connection
+    from pipeline.adapters.kafka_security import kafka_python_config
 
     try:
         # kafka-python hides a refused login or an untrusted certificate behind a timeout: check first.

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import IO
 
 import orjson
+from pydantic import BaseModel
 
 from pipeline.assembly import assemble
 from pipeline.config import load_settings
@@ -53,6 +55,14 @@ def _writer(stack: ExitStack, path: Path | None, default: IO[bytes] | None) -> I
     return stack.enter_context(path.open("wb"))
 
 
+def _line_writer(out: IO[bytes] | None) -> Callable[[BaseModel], None]:
+    def write(model: BaseModel) -> None:
+        if out is not None:
+            out.write(encode(model) + b"\n")
+
+    return write
+
+
 def _run(args: argparse.Namespace) -> int:
     overrides: dict[str, dict[str, object]] = {}
     if args.partitions is not None:
@@ -73,22 +83,30 @@ def _run(args: argparse.Namespace) -> int:
         windows = _writer(stack, args.windows, None)
         enriched = _writer(stack, args.enriched, None)
         sinks = ReplaySinks(
-            alert=lambda alert: alerts.write(encode(alert) + b"\n") if alerts else None,
-            dead_letter=lambda letter: dlq.write(encode(letter) + b"\n") if dlq else None,
-            window=lambda window: windows.write(encode(window) + b"\n") if windows else None,
-            enriched=lambda record: enriched.write(encode(record) + b"\n") if enriched else None,
+            alert=_line_writer(alerts),
+            dead_letter=_line_writer(dlq),
+            window=_line_writer(windows),
+            enriched=_line_writer(enriched),
         )
         run.feed(read_lines(str(args.events)), sinks)
     if args.journey_map is not None:
         size = settings.windows.sizes_seconds[0]
         maps = [
-            build_journey_map(components.journeys, journey, run.stored_windows, components.windows.aggregation, size)
+            build_journey_map(
+                components.journeys,
+                journey,
+                run.stored_windows,
+                components.windows.aggregation,
+                window_size_seconds=size,
+            )
             for journey in sorted({window.key.journey for window in run.stored_windows})
         ]
-        args.journey_map.write_bytes(orjson.dumps(
-            {"window_size_seconds": size, "journeys": [m.model_dump(mode="json") for m in maps]},
-            option=orjson.OPT_INDENT_2,
-        ))
+        args.journey_map.write_bytes(
+            orjson.dumps(
+                {"window_size_seconds": size, "journeys": [m.model_dump(mode="json") for m in maps]},
+                option=orjson.OPT_INDENT_2,
+            )
+        )
     summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(run.counts.items()))
     print(f"replayed {sum(run.counts.values())} records: {summary}", file=sys.stderr)
     return 0

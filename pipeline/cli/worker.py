@@ -39,8 +39,12 @@ def _overrides(args: argparse.Namespace) -> dict[str, dict[str, object]]:
     overrides: dict[str, dict[str, object]] = {}
     if args.bootstrap:
         overrides.setdefault("kafka", {})["bootstrap_servers"] = args.bootstrap
-    for option, field in (("workdir", "workdir"), ("web_port", "web_port"), ("web_host", "web_host"),
-                          ("app_id", "app_id")):
+    for option, field in (
+        ("workdir", "workdir"),
+        ("web_port", "web_port"),
+        ("web_host", "web_host"),
+        ("app_id", "app_id"),
+    ):
         value = getattr(args, option)
         if value is not None:
             overrides.setdefault("worker", {})[field] = value
@@ -53,21 +57,12 @@ def _run(args: argparse.Namespace) -> int:
     except ConfigurationError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
-    from faust.worker import Worker as FaustWorker
-
-    from pipeline.adapters.connection_check import check_connection
-    from pipeline.adapters.topic_admin import ensure_topics
-    from pipeline.adapters.worker_app import build_worker
+    # Faust loads slowly; only this command needs it.
+    from pipeline.adapters.worker_app import run_worker
 
     try:
-        worker = build_worker(settings)
-        check_connection(settings.kafka)
-        ensure_topics(settings)
+        run_worker(settings)
     except ConfigurationError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
-    from pipeline.logging_setup import worker_logging_config
-
-    FaustWorker(worker.app, loglevel=settings.worker.log_level.lower(),
-                logging_config=worker_logging_config(settings.worker.log_level)).execute_from_commandline()
     return 0

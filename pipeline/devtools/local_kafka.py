@@ -7,6 +7,7 @@ the background on free 127.0.0.1 ports; everything it writes stays in one direct
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import os
 import re
@@ -133,12 +134,16 @@ def find_java() -> str:
     probe = subprocess.run([candidate, "-version"], capture_output=True, text=True, check=False)
     match = _JAVA_VERSION.search(probe.stderr + probe.stdout)
     if not match:
-        raise LocalKafkaError(f"could not read the Java version from '{candidate} -version': {probe.stderr.strip()}")
+        raise LocalKafkaError(
+            f"could not read the Java version from '{candidate} -version': {probe.stderr.strip()}"
+        )
     major = int(match.group(1))
     if major == 1 and match.group(2):  # "1.8" style
         major = int(match.group(2))
     if major < MIN_JAVA_MAJOR:
-        raise LocalKafkaError(f"Java {major} is too old: Kafka {KAFKA_VERSION} needs Java {MIN_JAVA_MAJOR}+ ({candidate})")
+        raise LocalKafkaError(
+            f"Java {major} is too old: Kafka {KAFKA_VERSION} needs Java {MIN_JAVA_MAJOR}+ ({candidate})"
+        )
     return candidate
 
 
@@ -160,8 +165,13 @@ def ensure_jars(*, quiet: bool = True) -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     command = [
-        mvn, "-B", "-f", str(POM_PATH), "dependency:copy-dependencies",
-        f"-DoutputDirectory={staging}", "-DincludeScope=runtime",
+        mvn,
+        "-B",
+        "-f",
+        str(POM_PATH),
+        "dependency:copy-dependencies",
+        f"-DoutputDirectory={staging}",
+        "-DincludeScope=runtime",
     ]
     if quiet:
         command.insert(1, "-q")
@@ -243,9 +253,17 @@ def _log_tail(log_file: Path, lines: int = 25) -> str:
 
 def _java_command(java: str, libs: Path, main_class: str, *args: str, heap: str, log4j: Path) -> list[str]:
     return [
-        java, f"-Xms{heap}", f"-Xmx{heap}", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1",
-        "-Djava.awt.headless=true", f"-Dlog4j.configuration=file:{log4j}",
-        "-cp", f"{libs}/*", main_class, *args,
+        java,
+        f"-Xms{heap}",
+        f"-Xmx{heap}",
+        "-XX:+UseG1GC",
+        "-XX:TieredStopAtLevel=1",
+        "-Djava.awt.headless=true",
+        f"-Dlog4j.configuration=file:{log4j}",
+        "-cp",
+        f"{libs}/*",
+        main_class,
+        *args,
     ]
 
 
@@ -254,18 +272,28 @@ def _format_storage(java: str, libs: Path, config: Path, log4j: Path, scram: tup
     for credential in scram:
         extra += ["--add-scram", credential]
     command = _java_command(
-        java, libs, "kafka.tools.StorageTool", "format", "-t", _cluster_id(), "-c", str(config),
-        "--ignore-formatted", *extra, heap="256m", log4j=log4j,
+        java,
+        libs,
+        "kafka.tools.StorageTool",
+        "format",
+        "-t",
+        _cluster_id(),
+        "-c",
+        str(config),
+        "--ignore-formatted",
+        *extra,
+        heap="256m",
+        log4j=log4j,
     )
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise LocalKafkaError(f"formatting the broker's storage failed:\n{(result.stdout + result.stderr).strip()}")
+        raise LocalKafkaError(
+            f"formatting the broker's storage failed:\n{(result.stdout + result.stderr).strip()}"
+        )
 
 
 def _cluster_id() -> str:
-    # KRaft cluster ids are 16 random bytes in URL-safe base64 without padding, as StorageTool random-uuid prints.
-    import base64
-
+    # KRaft cluster ids: 16 random bytes, URL-safe base64 without padding (as StorageTool random-uuid prints).
     return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode("ascii").rstrip("=")
 
 
@@ -292,7 +320,9 @@ def _is_our_broker(pid: int, directory: Path) -> bool:
     return "kafka.Kafka" in cmdline and str(directory) in cmdline
 
 
-def _wait_until_started(process: subprocess.Popen[bytes], port: int, log_file: Path, timeout_s: float) -> None:
+def _wait_until_started(
+    process: subprocess.Popen[bytes], port: int, log_file: Path, timeout_s: float
+) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -349,13 +379,23 @@ def start(
     directory = directory.resolve()
     existing = read_running(directory)
     if existing is not None:
-        raise LocalKafkaError(f"a broker already runs from {directory} (pid {existing.pid}, {existing.bootstrap})")
+        raise LocalKafkaError(
+            f"a broker already runs from {directory} (pid {existing.pid}, {existing.bootstrap})"
+        )
     java = find_java()
     libs = ensure_jars()
     for attempt in range(3):
         try:
-            return _start_once(directory, java, libs, timeout_s, heap, listener or BrokerListener(),
-                               scram_credentials, watch_pid)
+            return _start_once(
+                directory,
+                java,
+                libs,
+                timeout_s=timeout_s,
+                heap=heap,
+                listener=listener or BrokerListener(),
+                scram_credentials=scram_credentials,
+                watch_pid=watch_pid,
+            )
         except LocalKafkaError as error:
             # Another process can take a free port between our probe and the broker's bind: pick again.
             if "Address already in use" not in str(error) or attempt == 2:
@@ -367,6 +407,7 @@ def _start_once(
     directory: Path,
     java: str,
     libs: Path,
+    *,
     timeout_s: float,
     heap: str,
     listener: BrokerListener,
@@ -390,8 +431,12 @@ def _start_once(
     command = _java_command(java, libs, "kafka.Kafka", str(config), heap=heap, log4j=log4j)
     with (log_dir / "stdout.log").open("ab") as console:
         process = subprocess.Popen(
-            command, stdout=console, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True, cwd=directory,
+            command,
+            stdout=console,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            cwd=directory,
         )
     (directory / "broker.pid").write_text(f"{process.pid}\n", encoding="utf-8")
     try:
@@ -399,7 +444,9 @@ def _start_once(
     except LocalKafkaError:
         (directory / "broker.pid").unlink(missing_ok=True)
         if "Address already in use" in (log_dir / "stdout.log").read_text(errors="replace"):
-            raise LocalKafkaError(f"Address already in use: port {broker_port} or {controller_port}") from None
+            raise LocalKafkaError(
+                f"Address already in use: port {broker_port} or {controller_port}"
+            ) from None
         raise
     bootstrap = f"127.0.0.1:{broker_port}"
     (directory / "bootstrap").write_text(f"{bootstrap}\n", encoding="utf-8")
@@ -411,7 +458,9 @@ def _start_once(
 def _spawn_watchdog(owner_pid: int, broker_pid: int, directory: Path) -> None:
     subprocess.Popen(
         [sys.executable, "-m", "pipeline.devtools.watchdog", str(owner_pid), str(broker_pid), str(directory)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
 
@@ -429,7 +478,9 @@ def read_running(directory: Path) -> RunningBroker | None:
     if not _process_alive(pid) or not _is_our_broker(pid, directory):
         return None
     bootstrap = bootstrap_file.read_text().strip() if bootstrap_file.exists() else ""
-    return RunningBroker(directory=directory, bootstrap=bootstrap, pid=pid, log_file=directory / "logs" / "server.log")
+    return RunningBroker(
+        directory=directory, bootstrap=bootstrap, pid=pid, log_file=directory / "logs" / "server.log"
+    )
 
 
 def stop(directory: Path, *, grace_s: float = 20.0) -> bool:

@@ -63,7 +63,10 @@ def _explanation(transition: Transition, policy: ChurnPolicy, action: Recommende
             f"experience(s) of {policy.threshold}; {action.description[:1].lower()}{action.description[1:]}"
         ).rstrip(".") + "."
     if transition.transition == "churn_threshold":
-        head = f"{strikes} bad experiences in {policy.window_days} days reached the churn threshold of {policy.threshold}"
+        head = (
+            f"{strikes} bad experiences in {policy.window_days} days reached the churn threshold "
+            f"of {policy.threshold}"
+        )
     else:
         head = (
             f"{strikes} bad experiences in {policy.window_days} days: one more reaches the churn threshold "

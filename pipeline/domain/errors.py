@@ -24,7 +24,8 @@ class InvalidRecord(PipelineError):
     """An input record cannot be processed; it goes to the dead-letter topic with ``kind`` and the message.
 
     ``kind`` is one of the dead-letter reasons (``not_utf8``, ``not_json``, ``too_large``, ``validation``,
-    ``unsupported_schema_version``, ``missing_key``, ...); ``field`` is the JSON path of the bad field, if any.
+    ``unsupported_schema_version``, ``missing_key``, ...); ``field`` is the JSON path of the bad field,
+    if any.
     """
 
     def __init__(self, kind: str, message: str, field: str | None = None) -> None:

@@ -86,7 +86,10 @@ class Voice(BaseModel):
 
 
 class InteractionEvent(BaseModel):
-    """One customer contact or touch. Unknown top-level fields are kept (``model_extra``) but never trusted."""
+    """One customer contact or touch.
+
+    Unknown top-level fields are kept (``model_extra``) but never trusted.
+    """
 
     model_config = ConfigDict(frozen=True, strict=True, extra="allow", allow_inf_nan=False)
 
@@ -97,14 +100,20 @@ class InteractionEvent(BaseModel):
     journey: Annotated[str, Field(min_length=1, max_length=64)] = "default"
     stage: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     text: Annotated[str, Field(max_length=MAX_TEXT_CHARS)] | None = None
-    language: Annotated[str, Field(min_length=2, max_length=35, pattern=r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")] | None = None
+    language: (
+        Annotated[str, Field(min_length=2, max_length=35, pattern=r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")]
+        | None
+    ) = None
     rating: Rating | None = None
     selected_emotions: Annotated[list[SelectedEmotion], Field(max_length=16)] | None = None
     signals: Signals | None = None
     voice: Voice | None = None
     agent_id: Identifier | None = None
     case_id: Identifier | None = None
-    attributes: dict[Annotated[str, Field(min_length=1, max_length=128)], Annotated[str, Field(max_length=1024)]] | None = None
+    attributes: (
+        dict[Annotated[str, Field(min_length=1, max_length=128)], Annotated[str, Field(max_length=1024)]]
+        | None
+    ) = None
     schema_version: int = 1
 
     @field_validator("attributes")

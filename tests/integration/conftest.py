@@ -24,7 +24,10 @@ def start_worker(tmp_path: Path) -> Iterator[StartWorker]:
         full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **env}
         with log_path.open("ab") as log:
             process = subprocess.Popen(
-                [sys.executable, "-m", "pipeline", "worker"], env=full_env, stdout=log, stderr=subprocess.STDOUT,
+                [sys.executable, "-m", "pipeline", "worker"],
+                env=full_env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
             )
         worker = WorkerProcess(process, log_path)

@@ -47,10 +47,13 @@ def stream() -> tuple[list[bytes], Expected]:
     run = ReplayRun(assemble(settings, NullMetrics()), PARTITIONS)
     alerts: dict[str, dict[str, object]] = {}
     windows: dict[str, dict[str, object]] = {}
-    run.feed(records, ReplaySinks(
-        alert=lambda alert: alerts.setdefault(alert.id, orjson.loads(encode(alert))),
-        window=lambda window: windows.setdefault(window.window_id, orjson.loads(encode(window))),
-    ))
+    run.feed(
+        records,
+        ReplaySinks(
+            alert=lambda alert: alerts.setdefault(alert.id, orjson.loads(encode(alert))),
+            window=lambda window: windows.setdefault(window.window_id, orjson.loads(encode(window))),
+        ),
+    )
     assert len(alerts) > 100, "the stream must exercise the churn rule"
     assert len(windows) > 100, "the stream must close windows"
     return records, Expected(alerts, windows, run.counts.get("enriched", 0))
@@ -99,14 +102,22 @@ class Deployment:
         return end_offsets_total(self.bootstrap, self.topics["enriched"])
 
     def wait_processed(self, at_least: int, *workers: WorkerProcess, timeout_s: float = 300) -> None:
-        reached = wait_for(lambda: self.processed() >= at_least or not all(w.alive() for w in workers), timeout_s)
-        assert reached and all(w.alive() for w in workers), "\n".join(w.log()[-3000:] for w in workers)
+        reached = wait_for(
+            lambda: self.processed() >= at_least or not all(w.alive() for w in workers), timeout_s
+        )
+        logs = "\n".join(w.log()[-3000:] for w in workers)
+        assert reached, logs
+        assert all(w.alive() for w in workers), logs
 
     def assert_matches_replay(self, expected: Expected, *workers: WorkerProcess) -> None:
         def complete() -> bool:
-            alert_ids = {orjson.loads(value)["id"] for _, value in read_topic(self.bootstrap, self.topics["alerts"])}
-            window_ids = {orjson.loads(value)["window_id"]
-                          for _, value in read_topic(self.bootstrap, self.topics["stages"])}
+            alert_ids = {
+                orjson.loads(value)["id"] for _, value in read_topic(self.bootstrap, self.topics["alerts"])
+            }
+            window_ids = {
+                orjson.loads(value)["window_id"]
+                for _, value in read_topic(self.bootstrap, self.topics["stages"])
+            }
             return set(expected.alerts) <= alert_ids and set(expected.windows) <= window_ids
 
         finished = wait_for(complete, COMPLETION_TIMEOUT_S, poll_s=3)
@@ -122,7 +133,9 @@ class Deployment:
 
 
 @pytest.fixture
-def deployment(bootstrap: str, unique: str, tmp_path: Path, start_worker: Callable[..., WorkerProcess]) -> Deployment:
+def deployment(
+    bootstrap: str, unique: str, tmp_path: Path, start_worker: Callable[..., WorkerProcess]
+) -> Deployment:
     return Deployment(bootstrap, unique, tmp_path, start_worker)
 
 
@@ -140,7 +153,9 @@ def test_sigkill_mid_stream_loses_nothing_and_duplicates_nothing(
     deployment.assert_matches_replay(expected, restarted)
 
 
-def test_worker_joining_and_leaving_mid_stream(deployment: Deployment, stream: tuple[list[bytes], Expected]) -> None:
+def test_worker_joining_and_leaving_mid_stream(
+    deployment: Deployment, stream: tuple[list[bytes], Expected]
+) -> None:
     records, expected = stream
     deployment.produce(records)
     first = deployment.worker("a")

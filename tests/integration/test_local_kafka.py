@@ -57,7 +57,10 @@ def test_second_broker_gets_other_ports_and_cli_reports_it(
     directory = tmp_path / "second"
     started = subprocess.run(
         [sys.executable, "-m", "pipeline", "kafka", "start", "--dir", str(directory)],
-        capture_output=True, text=True, check=False, timeout=180,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=180,
     )
     try:
         assert started.returncode == 0, started.stderr
@@ -65,13 +68,22 @@ def test_second_broker_gets_other_ports_and_cli_reports_it(
         assert last_line.startswith("bootstrap=127.0.0.1:")
         assert last_line.removeprefix("bootstrap=") != kafka_broker.bootstrap
         assert (directory / "bootstrap").read_text().strip() == last_line.removeprefix("bootstrap=")
-        status = subprocess.run([sys.executable, "-m", "pipeline", "kafka", "status", "--dir", str(directory)],
-                                capture_output=True, text=True, check=False)
+        status = subprocess.run(
+            [sys.executable, "-m", "pipeline", "kafka", "status", "--dir", str(directory)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert status.returncode == 0
         assert last_line in status.stdout
     finally:
-        stopped = subprocess.run([sys.executable, "-m", "pipeline", "kafka", "stop", "--dir", str(directory)],
-                                 capture_output=True, text=True, check=False, timeout=60)
+        stopped = subprocess.run(
+            [sys.executable, "-m", "pipeline", "kafka", "stop", "--dir", str(directory)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
     assert stopped.stdout.strip() == "stopped"
     assert local_kafka.read_running(directory) is None
 

@@ -148,7 +148,7 @@ def deployment(kafka_broker: Any, tmp_path_factory: pytest.TempPathFactory) -> I
 def expected_map(deployment: Deployment, journey: str, size: int) -> dict[str, Any]:
     components = deployment.replay.components
     built = build_journey_map(components.journeys, journey, deployment.replay.stored_windows,
-                              components.windows.aggregation, size)
+                              components.windows.aggregation, window_size_seconds=size)
     return built.model_dump(mode="json")
 
 

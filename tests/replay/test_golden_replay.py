@@ -28,20 +28,29 @@ def run_scenario(name: str) -> dict[str, Any]:
     run = ReplayRun(assemble(load_settings(), NullMetrics()), partitions=8, topic=f"{name}.jsonl")
     alerts: list[dict[str, Any]] = []
     dead: list[dict[str, Any]] = []
-    run.feed(read_lines(str(GOLDEN / f"{name}.jsonl")), ReplaySinks(
-        alert=lambda alert: alerts.append({
-            "id": alert.id,
-            "type": alert.type,
-            "customer": alert.subject,
-            "strikes": alert.data.strikes,
-            "counted": [bad.event_id for bad in alert.data.bad_experiences],
-            "trigger": alert.data.triggering_event_id,
-            "channel": alert.data.recommended_action.channel,
-        }),
-        dead_letter=lambda letter: dead.append({
-            "line": letter.offset, "kind": letter.error_kind, "field": letter.error_field,
-        }),
-    ))
+    run.feed(
+        read_lines(str(GOLDEN / f"{name}.jsonl")),
+        ReplaySinks(
+            alert=lambda alert: alerts.append(
+                {
+                    "id": alert.id,
+                    "type": alert.type,
+                    "customer": alert.subject,
+                    "strikes": alert.data.strikes,
+                    "counted": [bad.event_id for bad in alert.data.bad_experiences],
+                    "trigger": alert.data.triggering_event_id,
+                    "channel": alert.data.recommended_action.channel,
+                }
+            ),
+            dead_letter=lambda letter: dead.append(
+                {
+                    "line": letter.offset,
+                    "kind": letter.error_kind,
+                    "field": letter.error_field,
+                }
+            ),
+        ),
+    )
     return {"alerts": alerts, "dead_letters": dead, "outcomes": dict(sorted(run.counts.items()))}
 
 
@@ -83,7 +92,9 @@ def test_strikes_older_than_the_window_stop_counting() -> None:
 def test_every_bad_record_is_dead_lettered_with_its_line_and_reason() -> None:
     produced = run_scenario("bad_input_goes_to_dlq")
     assert [(letter["line"], letter["kind"]) for letter in produced["dead_letters"]] == [
-        (2, "not_json"), (3, "validation"), (4, "validation"),
+        (2, "not_json"),
+        (3, "validation"),
+        (4, "validation"),
     ]
     assert produced["dead_letters"][2]["field"] == "text"
     assert produced["outcomes"] == {"enriched": 1, "invalid": 3}

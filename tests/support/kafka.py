@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -38,10 +36,16 @@ def produce(bootstrap: str, topic: str, records: Iterable[tuple[bytes | None, by
 
 
 def consume_all(
-    bootstrap: str, topic: str, expected: int, timeout_s: float = 60.0, alive: Callable[[], bool] | None = None
+    bootstrap: str,
+    topic: str,
+    expected: int,
+    timeout_s: float = 60.0,
+    alive: Callable[[], bool] | None = None,
 ) -> list[tuple[bytes | None, bytes]]:
-    """Read a topic from the beginning until ``expected`` records arrived, the timeout passed or ``alive`` fails."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False)
+    """Read a topic from the start until ``expected`` records arrived, time ran out or ``alive`` fails."""
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
+    )
     try:
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
         consumer.assign(partitions)
@@ -82,8 +86,6 @@ class WorkerProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
-
-
 
 
 def end_offsets_total(bootstrap: str, topic: str) -> int:

@@ -54,16 +54,18 @@ def event_stream(count: int, customers: int, seed: int = 7, start: datetime | No
         occurred = clock
         if rng.random() < 0.03:
             occurred = clock - timedelta(minutes=rng.randrange(1, 20))
-        record = orjson.dumps({
-            "event_id": f"ev-{seed}-{number:07d}",
-            "customer_id": customer,
-            "occurred_at": occurred.isoformat(),
-            "channel": rng.choice(CHANNELS),
-            "journey": rng.choice(JOURNEYS),
-            "text": text,
-            "language": language,
-            "signals": signals,
-        })
+        record = orjson.dumps(
+            {
+                "event_id": f"ev-{seed}-{number:07d}",
+                "customer_id": customer,
+                "occurred_at": occurred.isoformat(),
+                "channel": rng.choice(CHANNELS),
+                "journey": rng.choice(JOURNEYS),
+                "text": text,
+                "language": language,
+                "signals": signals,
+            }
+        )
         records.append(record)
         if rng.random() < 0.01:
             delayed.append((number + rng.randrange(5, 400), record))

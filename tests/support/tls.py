@@ -41,10 +41,22 @@ def _openssl(*args: str, cwd: Path) -> None:
 def _self_signed_ca(directory: Path, name: str) -> tuple[Path, Path]:
     cert, key = directory / f"{name}.pem", directory / f"{name}.key"
     _openssl(
-        "req", "-x509", *_NEW_KEY, "-nodes", "-keyout", key.name, "-out", cert.name,
-        "-days", str(VALID_DAYS), "-subj", f"/CN={name}",
-        "-addext", "basicConstraints=critical,CA:TRUE",
-        "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+        "req",
+        "-x509",
+        *_NEW_KEY,
+        "-nodes",
+        "-keyout",
+        key.name,
+        "-out",
+        cert.name,
+        "-days",
+        str(VALID_DAYS),
+        "-subj",
+        f"/CN={name}",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
         cwd=directory,
     )
     return cert, key
@@ -54,11 +66,35 @@ def _signed(directory: Path, name: str, ca: tuple[Path, Path], extensions: str) 
     cert, key = directory / f"{name}.pem", directory / f"{name}.key"
     request, extfile = directory / f"{name}.csr", directory / f"{name}.ext"
     extfile.write_text(extensions, encoding="ascii")
-    _openssl("req", *_NEW_KEY, "-nodes", "-keyout", key.name, "-out", request.name,
-             "-subj", f"/CN={name}", cwd=directory)
     _openssl(
-        "x509", "-req", "-in", request.name, "-CA", str(ca[0]), "-CAkey", str(ca[1]), "-CAcreateserial",
-        "-out", cert.name, "-days", str(VALID_DAYS), "-sha256", "-extfile", extfile.name,
+        "req",
+        *_NEW_KEY,
+        "-nodes",
+        "-keyout",
+        key.name,
+        "-out",
+        request.name,
+        "-subj",
+        f"/CN={name}",
+        cwd=directory,
+    )
+    _openssl(
+        "x509",
+        "-req",
+        "-in",
+        request.name,
+        "-CA",
+        str(ca[0]),
+        "-CAkey",
+        str(ca[1]),
+        "-CAcreateserial",
+        "-out",
+        cert.name,
+        "-days",
+        str(VALID_DAYS),
+        "-sha256",
+        "-extfile",
+        extfile.name,
         cwd=directory,
     )
     return cert, key
@@ -69,14 +105,21 @@ def make_tls_material(directory: Path) -> TlsMaterial:
     directory.mkdir(parents=True, exist_ok=True)
     ca = _self_signed_ca(directory, "test-ca")
     broker = _signed(
-        directory, "broker", ca,
+        directory,
+        "broker",
+        ca,
         "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
         "keyUsage=critical,digitalSignature,keyEncipherment\n"
         "extendedKeyUsage=serverAuth,clientAuth\n",
     )
     client = _signed(directory, "client", ca, "extendedKeyUsage=clientAuth\n")
-    return TlsMaterial(ca_cert=ca[0], broker_cert=broker[0], broker_key=broker[1],
-                       client_cert=client[0], client_key=client[1])
+    return TlsMaterial(
+        ca_cert=ca[0],
+        broker_cert=broker[0],
+        broker_key=broker[1],
+        client_cert=client[0],
+        client_key=client[1],
+    )
 
 
 def make_unrelated_ca(directory: Path) -> Path:

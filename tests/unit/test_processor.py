@@ -25,8 +25,10 @@ class RecordingMetrics(NullMetrics):
     def __getattribute__(self, name: str) -> Any:
         attribute = object.__getattribute__(self, name)
         if name.startswith(("event_", "alert_")):
+
             def record(*args: Any, **kwargs: Any) -> None:
                 object.__getattribute__(self, "calls").append((name, args))
+
             return record
         return attribute
 
@@ -42,10 +44,16 @@ def processor(base_processor: Processor) -> Processor:
 
 
 def event(event_id: str, day: int, **fields: Any) -> bytes:
-    return orjson.dumps({
-        "event_id": event_id, "customer_id": "cust-1", "occurred_at": f"2026-03-{day:02d}T10:00:00+00:00",
-        "channel": "phone", "journey": "telecom", **fields,
-    })
+    return orjson.dumps(
+        {
+            "event_id": event_id,
+            "customer_id": "cust-1",
+            "occurred_at": f"2026-03-{day:02d}T10:00:00+00:00",
+            "channel": "phone",
+            "journey": "telecom",
+            **fields,
+        }
+    )
 
 
 def record(value: bytes, offset: int, key: bytes | None = b"cust-1") -> InputRecord:
@@ -61,8 +69,11 @@ class Ports:
 def test_bad_experiences_raise_alerts_at_the_second_and_third(processor: Processor) -> None:
     ports = Ports()
     outputs = [
-        processor.process(record(event(f"e{day}", day, signals={"hold_seconds": 1800}), day),
-                          ports.customers, ports.watermarks)
+        processor.process(
+            record(event(f"e{day}", day, signals={"hold_seconds": 1800}), day),
+            ports.customers,
+            ports.watermarks,
+        )
         for day in (1, 2, 3)
     ]
     assert [len(output.alerts) for output in outputs] == [0, 1, 1]
@@ -74,9 +85,12 @@ def test_bad_experiences_raise_alerts_at_the_second_and_third(processor: Process
 def test_a_replayed_offset_repeats_its_outputs_exactly(processor: Processor) -> None:
     ports = Ports()
     for day in (1, 2):
-        first = processor.process(record(event(f"e{day}", day, signals={"transfers": 4}), day),
-                                  ports.customers, ports.watermarks)
-    again = processor.process(record(event("e2", 2, signals={"transfers": 4}), 2), ports.customers, ports.watermarks)
+        first = processor.process(
+            record(event(f"e{day}", day, signals={"transfers": 4}), day), ports.customers, ports.watermarks
+        )
+    again = processor.process(
+        record(event("e2", 2, signals={"transfers": 4}), 2), ports.customers, ports.watermarks
+    )
     assert again.outcome == "replayed"
     assert again.alerts == first.alerts
     assert again.contribution == first.contribution
@@ -127,15 +141,20 @@ def test_a_failure_inside_processing_costs_one_record_not_the_worker(processor: 
     assert failed.dead_letter is not None
     assert failed.dead_letter.error_kind == "processing_error"
     assert "store unavailable" in failed.dead_letter.error_message
-    assert processor.process(record(event("e2", 2), 2), ports.customers, ports.watermarks).outcome == "enriched"
+    assert (
+        processor.process(record(event("e2", 2), 2), ports.customers, ports.watermarks).outcome == "enriched"
+    )
 
 
 def test_enriched_records_carry_masked_text_and_never_alerts_any_text(processor: Processor) -> None:
     ports = Ports()
     text = "Call me on +44 20 7946 0958, I was on hold for an hour!"
     outputs = [
-        processor.process(record(event(f"e{day}", day, text=text, signals={"hold_seconds": 3600}), day),
-                          ports.customers, ports.watermarks)
+        processor.process(
+            record(event(f"e{day}", day, text=text, signals={"hold_seconds": 3600}), day),
+            ports.customers,
+            ports.watermarks,
+        )
         for day in (1, 2)
     ]
     assert outputs[0].enriched is not None

@@ -22,9 +22,13 @@ HOUR = 3_600_000
 SETTINGS = WindowSettings(sizes_seconds=(3600,), grace_seconds=600, retention_seconds=2 * 3600)
 
 
-def contribution(event_id: str, at_ms: int, stage: str = "check_in", valence: float = -0.5) -> WindowContribution:
+def contribution(
+    event_id: str, at_ms: int, stage: str = "check_in", valence: float = -0.5
+) -> WindowContribution:
     experience = "bad" if valence < 0 else "good"
-    return WindowContribution("travel", stage, at_ms, event_id, experience, (0.1,) * 8, valence, ("long_wait",))
+    return WindowContribution(
+        "travel", stage, at_ms, event_id, experience, (0.1,) * 8, valence, ("long_wait",)
+    )
 
 
 class Scope:
@@ -134,7 +138,7 @@ def test_windows_do_not_depend_on_how_partitions_interleave_or_batch(
     for source, items in enumerate(prepared):
         stream: list[tuple[int, list[tuple[int, int, WindowContribution]] | int]] = []
         for start in range(0, len(items), batch_size):
-            batch = items[start:start + batch_size]
+            batch = items[start : start + batch_size]
             for stage in ("check_in", "booking"):
                 of_stage = [item for item in batch if item[2].stage == stage]
                 if of_stage:
