@@ -34,7 +34,8 @@ from profile_processor import summarise_worker_profile
 from pipeline.devtools import local_kafka
 
 BENCH_DIR = Path(__file__).resolve().parent
-SECTIONS = ("e2e", "latency", "enrichment", "decode", "state", "text", "profile")
+# Broker sections first, so the broker can be stopped before the long CPU-only ones.
+SECTIONS = ("e2e", "latency", "profile", "enrichment", "decode", "text", "state")
 PARTITIONS = 8
 STATE_BYTES_TARGET = 1024
 E2E_RATIO_TARGET = 0.20
@@ -55,7 +56,7 @@ class Plan:
 
 
 FULL = Plan(
-    events=30_000,
+    events=20_000,
     latency_seconds=60.0,
     enrichment_args=("--events", "5000", "--repeat", "3"),
     decode_args=("--events", "20000", "--repeat", "5"),
@@ -185,6 +186,7 @@ def main() -> int:
     parser.add_argument("--events", type=int, help="records for the end-to-end section")
     parser.add_argument("--latency-seconds", type=float,
                         help="how long load is offered in the latency section")
+    parser.add_argument("--state-sizes", type=int, nargs="+", help="customers per state-cost run")
     parser.add_argument("--out", type=Path, default=BENCH_DIR / "out" / "results.json")
     args = parser.parse_args()
     chosen = [name.strip() for name in args.only.split(",") if name.strip()]
@@ -192,9 +194,10 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown sections {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
     plan = QUICK if args.quick else FULL
-    if args.events or args.latency_seconds:
+    if args.events or args.latency_seconds or args.state_sizes:
         plan = Plan(**{**plan.__dict__, "events": args.events or plan.events,
-                       "latency_seconds": args.latency_seconds or plan.latency_seconds})
+                       "latency_seconds": args.latency_seconds or plan.latency_seconds,
+                       "state_sizes": tuple(args.state_sizes or plan.state_sizes)})
     args.out.parent.mkdir(parents=True, exist_ok=True)
     started_at = datetime.now(UTC)
     machine_before = describe_machine()
@@ -207,6 +210,9 @@ def main() -> int:
             if needs_broker:
                 suite.bootstrap = local_kafka.start(broker_dir, watch_pid=os.getpid(), heap="768m").bootstrap
             for name in SECTIONS:
+                if needs_broker and name not in ("e2e", "latency", "profile"):
+                    local_kafka.stop(broker_dir)
+                    needs_broker = False
                 if name not in chosen:
                     continue
                 if name == "enrichment":
