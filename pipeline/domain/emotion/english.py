@@ -24,6 +24,7 @@ from pipeline.domain.emotion.calibration import shipped_calibration
 from pipeline.domain.emotion.english_rules import (
     CONTRAST_WEIGHT,
     IDIOM_PATTERNS,
+    IDIOM_PATTERNS_LOWER,
     IDIOMS_BY_KEY,
     NEGATION_SCOPE,
     SARCASM_BY_KEY,
@@ -43,6 +44,7 @@ from pipeline.domain.emotion.english_tokens import (
     NEGATION_PREFIX,
     SPECIAL_WORDS,
     TOKEN,
+    TOKEN_ASCII,
 )
 from pipeline.domain.emotion.fast_models import cue
 from pipeline.domain.emotion.symbols import find_symbols
@@ -110,6 +112,8 @@ def _word_entries(weights: dict[str, Weights]) -> dict[str, WordEntry]:
         rule_flags[word] = rule_flags.get(word, 0) | SARCASM_KEY
     entries: dict[str, WordEntry] = {}
     for word in {*singles, *followers, *SPECIAL_WORDS, *rule_flags}:
+        if ELONGATED.search(word) is not None:
+            continue  # tokens are read with letter runs shortened, so such a word can never match
         flags, factor = SPECIAL_WORDS.get(word, (0, 1.0))
         flags |= rule_flags.get(word, 0) | (NEGATES if _negative_contraction(word) else 0)
         entries[word] = (singles.get(word), followers.get(word), flags, factor)
@@ -189,22 +193,28 @@ def _add_rule_evidence(
     Idioms are tried only when one of their key words occurs, sarcasm only when one of its key words does:
     regexes are the costly part.
     """
+    ascii_text = text.isascii()
+    searched = text.lower() if ascii_text else text
     if rule_flags & IDIOM_KEY:
         candidates: set[int] = set()
         for word in rule_words:
             candidates.update(IDIOMS_BY_KEY.get(word, ()))
         for index in sorted(candidates):
             pattern, weights = IDIOM_PATTERNS[index]
-            for match in pattern.finditer(text):
+            if ascii_text:
+                pattern = IDIOM_PATTERNS_LOWER[index]
+            for match in pattern.finditer(searched):
+                start, end = match.span()
                 for emotion, weight in weights.items():
                     log_odds[_EMOTION_INDEX[emotion]] += weight
-                cues.append(cue("idiom", match.group(), match.span(), dict(weights)))
+                cues.append(cue("idiom", text[start:end], (start, end), dict(weights)))
     if rule_flags & SARCASM_KEY:
         markers = frozenset(index for word in rule_words for index in SARCASM_BY_KEY.get(word, ()))
-        for sarcasm in islice(sarcasm_pattern(markers).finditer(text), 2):
+        for sarcasm in islice(sarcasm_pattern(markers, ascii_text).finditer(searched), 2):
+            start, end = sarcasm.span()
             for emotion, weight in SARCASM_WEIGHTS.items():
                 log_odds[_EMOTION_INDEX[emotion]] += weight
-            cues.append(cue("sarcasm", sarcasm.group(), sarcasm.span(), dict(SARCASM_WEIGHTS)))
+            cues.append(cue("sarcasm", text[start:end], (start, end), dict(SARCASM_WEIGHTS)))
     arousal_boost = 0.0
     for symbol in find_symbols(text):
         for emotion, weight in symbol.weights.items():
@@ -246,8 +256,9 @@ def word_evidence(text: str) -> WordEvidence:
         lowered = text  # a few characters grow when lower-cased; offsets must stay exact
     if "’" in lowered:
         lowered = lowered.replace("’", "'")
-    elongated_text = ELONGATED.search(lowered) is not None
     caps_text = CAPS_WORD.search(text) is not None
+    # For ASCII text a plain character set reads the same tokens as the Unicode word class, faster.
+    token_pattern = TOKEN_ASCII if lowered.isascii() else TOKEN
     entry_of = model.words.get
     # Rows of evidence in text order, summed per primary at the end; rows at full weight are the table's
     # own tuples, so most words cost one append.
@@ -263,7 +274,7 @@ def word_evidence(text: str) -> WordEvidence:
     negation_left = exclamations = caps = 0
     multiplier = 1.0
     within_contrast = False
-    for match in TOKEN.finditer(lowered):
+    for match in token_pattern.finditer(lowered):
         word = match[0]
         if word[0] in "!?.,;:":
             if "!" in word:
@@ -293,10 +304,12 @@ def word_evidence(text: str) -> WordEvidence:
                 clause_strong = len(strong)
             continue
         value = multiplier
-        if elongated_text and ELONGATED.search(word) is not None:
+        entry = entry_of(word)
+        # No entry holds a run of three letters (see _word_entries), so only unknown words can be drawn out.
+        if entry is None and ELONGATED.search(word) is not None:
             word = ELONGATED.sub(r"\1\1", word)
             value *= ELONGATION_WEIGHT
-        entry = entry_of(word)
+            entry = entry_of(word)
         if entry is None:
             found = next_followers = None
             flags = NEGATES if _negative_contraction(word) else 0

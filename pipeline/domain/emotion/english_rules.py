@@ -285,6 +285,9 @@ if len(IDIOM_KEYS) != len(IDIOMS):
 IDIOM_PATTERNS: Final[tuple[tuple[re.Pattern[str], _Weights], ...]] = tuple(
     (re.compile(pattern, re.IGNORECASE), weights) for pattern, weights in IDIOMS
 )
+# The same idioms, case-sensitive, for ASCII text lower-cased first: ASCII case folding is one to one and
+# every pattern is written in lower case, so they match the same spans, without folding each character.
+IDIOM_PATTERNS_LOWER: Final[tuple[re.Pattern[str], ...]] = tuple(re.compile(pattern) for pattern, _ in IDIOMS)
 IDIOMS_BY_KEY: Final[dict[str, tuple[int, ...]]] = {
     key: tuple(index for index, keys in enumerate(IDIOM_KEYS) if key in keys.split())
     for key in {word for keys in IDIOM_KEYS for word in keys.split()}
@@ -310,7 +313,13 @@ SARCASM_KEYS: Final[frozenset[str]] = frozenset(SARCASM_BY_KEY)
 
 
 @lru_cache(maxsize=256)
-def sarcasm_pattern(markers: frozenset[int]) -> re.Pattern[str]:
+def sarcasm_pattern(markers: frozenset[int], lower_case_ascii: bool = False) -> re.Pattern[str]:
     """The markers' alternation, in SARCASM order: in a text whose words hold the keys of these markers
-    only, it finds what the alternation of every marker finds (the others cannot match there), faster."""
-    return re.compile("|".join(SARCASM[index] for index in sorted(markers)), re.IGNORECASE)
+    only, it finds what the alternation of every marker finds (the others cannot match there), faster.
+
+    ``lower_case_ascii``: for ASCII text already lower-cased (see IDIOM_PATTERNS_LOWER)."""
+    alternation = "|".join(SARCASM[index] for index in sorted(markers))
+    return re.compile(alternation) if lower_case_ascii else re.compile(alternation, re.IGNORECASE)
+
+if any(re.search(r"(?<!\\)[A-Z]", pattern) for pattern in (*SARCASM, *(idiom for idiom, _ in IDIOMS))):
+    raise RuntimeError("idiom and sarcasm patterns must be written in lower case (see IDIOM_PATTERNS_LOWER)")

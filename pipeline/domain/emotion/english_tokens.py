@@ -24,6 +24,8 @@ from pipeline.domain.emotion.english_rules import (
 
 # Words (with inner apostrophes: "don't"), or runs of clause punctuation.
 TOKEN: Final = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[!?]+|[.,;:]+")
+# The same tokens in lower-cased ASCII text, where letters and digits are the whole word class but "_".
+TOKEN_ASCII: Final = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*|[!?]+|[.,;:]+")
 ELONGATED: Final = re.compile(r"(\w)\1{2,}")
 CAPS_WORD: Final = re.compile(r"[A-Z]{2}")
 _MODIFIER_GLUE: Final = frozenset({"of", "a"})

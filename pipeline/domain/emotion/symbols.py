@@ -139,6 +139,7 @@ _EMOJI_ALTERNATIVES = "|".join(re.escape(emoji) for emoji in sorted(EMOJI, key=l
 _EMOJI = re.compile(rf"(?:{_EMOJI_ALTERNATIVES})")
 # A cheap pre-check: every emoji is outside ASCII, every emoticon has one of these marks or is XD/QQ.
 _MAYBE_SYMBOL = re.compile(r"[^\x00-\u2300]|[:;=<^_]|[xX]D|QQ")
+_EMOTICON_MARK = re.compile(r"[:;=<^_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,9 +153,16 @@ class SymbolMatch:
     weights: _Weights
 
 
+def _maybe_symbol(text: str) -> bool:
+    if text.isascii():
+        # No emoji: one character-set scan and three substring searches say what the pre-check would.
+        return _EMOTICON_MARK.search(text) is not None or "xD" in text or "XD" in text or "QQ" in text
+    return _MAYBE_SYMBOL.search(text) is not None
+
+
 def find_symbols(text: str) -> list[SymbolMatch]:
     """Every emoji and emoticon in the text, in order of appearance."""
-    if _MAYBE_SYMBOL.search(text) is None:
+    if not _maybe_symbol(text):
         return []
     found = [
         SymbolMatch("emoji", match.group(), match.start(), match.end(), EMOJI[match.group()])
