@@ -18,6 +18,7 @@ import gzip
 import json
 import time
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,10 @@ def is_bad(scored: TextScores, bad_valence: float, bad_intensity: float) -> bool
     return scored.valence <= bad_valence and negative_peak >= bad_intensity
 
 
+def cut_bad(scored: TextScores, *, valence: float, intensity: float) -> bool:
+    return is_bad(scored, valence, intensity)
+
+
 def polarity_f1(
     rows: list[dict[str, Any]], scores: list[TextScores], bad: Callable[[TextScores], bool]
 ) -> float:
@@ -137,7 +142,7 @@ def main() -> None:
             )
             if args.sweep:
                 grid = [
-                    (polarity_f1(rows, scores, lambda scored, v=v, i=i: is_bad(scored, v, i)), v, i)
+                    (polarity_f1(rows, scores, partial(cut_bad, valence=v, intensity=i)), v, i)
                     for v in (-0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0)
                     for i in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
                 ]

@@ -18,9 +18,9 @@ import json
 import random
 from pathlib import Path
 
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score
+from sklearn.feature_extraction import DictVectorizer  # type: ignore[import-untyped]
+from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+from sklearn.metrics import f1_score  # type: ignore[import-untyped]
 
 from pipeline.domain.emotion.chinese_polarity import BIAS_KEY, polarity_features
 from pipeline.domain.emotion.chinese_script import to_simplified

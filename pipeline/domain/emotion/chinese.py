@@ -15,7 +15,12 @@ from typing import Final
 
 from pipeline.domain.emotion.chinese_lexicon import Span, chinese_lexicon
 from pipeline.domain.emotion.chinese_polarity import polarity_model
-from pipeline.domain.emotion.chinese_script import ChineseScript, chinese_script, to_simplified
+from pipeline.domain.emotion.chinese_script import (
+    ChineseScript,
+    chinese_script,
+    code_points,
+    simplified_points,
+)
 from pipeline.domain.emotion.fast_models import cue
 from pipeline.domain.emotion.text_scores import TextScores
 from pipeline.domain.labels import Cue
@@ -63,6 +68,7 @@ _CLAUSE_BREAK = re.compile(r"[,.!?;~。、…\n\r\t]")
 _EXCLAMATIONS = re.compile(r"!{2,}")
 _QUESTIONS = re.compile(r"\?{2,}")
 _REPEATED = re.compile(r"([\u4e00-\u9fff])\1{2,}")
+_TRIPLED = re.compile(r"([\u4e00-\u9fff])\1\1")
 _PREFIX_MODIFIERS: Final = frozenset({"negation", "intensifier", "diminisher"})
 _SARCASM_NOTE: Final = "praise in a complaint reads as sarcasm"
 
@@ -80,20 +86,25 @@ class _Hit:
 
 def score_chinese(text: str) -> TextScores:
     """Raw evidence per primary, valence and arousal for a Chinese text, with cues into the original text."""
-    simplified = to_simplified(text)
+    simplified, points = simplified_points(text)
     if "@" in simplified:
         # A user name (@快乐小猪) says nothing about the writer's feeling; blank it, keeping offsets.
         simplified = _MENTION.sub(_blank, simplified)
-    spans = chinese_lexicon().spans(simplified)
+        points = code_points(simplified)
+    spans = chinese_lexicon().spans_of(simplified, points)
     evidence: dict[Emotion, float] = {}
     cues: list[Cue] = []
     if spans:
         _gather(text, simplified, spans, evidence, cues)
-    if "!!" in simplified or "??" in simplified or _REPEATED.search(simplified) is not None:
-        arousal_boost = _punctuation(text, simplified, evidence, cues)
+    # A character three times is found without the open-ended repeat, which costs twice as much per
+    # position; the run's full length is read only where one starts.
+    tripled = _TRIPLED.search(simplified)
+    repeated = _REPEATED.match(simplified, tripled.start()) if tripled is not None else None
+    if repeated is not None or "!!" in simplified or "??" in simplified:
+        arousal_boost = _punctuation(text, simplified, repeated, evidence, cues)
     else:
         arousal_boost = 0.0
-    negative_probability = polarity_model().negative_probability(simplified)
+    negative_probability = polarity_model().probability_of(points)
     _add_prior(negative_probability, evidence, cues)
 
     valence = _valence(evidence, negative_probability)
@@ -243,7 +254,13 @@ def _turn_sarcastic(hits: list[_Hit]) -> None:
         hit.sarcastic = True
 
 
-def _punctuation(text: str, simplified: str, evidence: dict[Emotion, float], cues: list[Cue]) -> float:
+def _punctuation(
+    text: str,
+    simplified: str,
+    repeated: re.Match[str] | None,
+    evidence: dict[Emotion, float],
+    cues: list[Cue],
+) -> float:
     """Cues for !!, ?? and 啊啊啊; returns how much they raise arousal (they also strengthen the evidence)."""
     boost = 0.0
     for found in _EXCLAMATIONS.finditer(simplified):
@@ -256,7 +273,6 @@ def _punctuation(text: str, simplified: str, evidence: dict[Emotion, float], cue
         boost += 0.05
         start, end = questions.span()
         cues.append(cue("punctuation", text[start:end], (start, end), {"surprise": 0.3}))
-    repeated = _REPEATED.search(simplified)
     if repeated is not None:
         boost += 0.1
         start, end = repeated.span()

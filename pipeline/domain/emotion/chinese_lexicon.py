@@ -8,12 +8,14 @@ are one compiled regular expression, matched before the lexicon.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import compress
 from typing import Final, Literal, cast
 
+from pipeline.domain.emotion.chinese_script import code_points
 from pipeline.domain.labels import CueKind
 from pipeline.domain.plutchik import PRIMARY_EMOTIONS, Emotion
 
@@ -51,7 +53,7 @@ class Match:
 
 _NUMBER = r"(?:[0-9]+|[一二两三四五六七八九十百几半好多无数]+)"
 # Idioms whose middle is a number or duration: too many spellings for a word list.
-_NUMERIC_IDIOMS: Final[tuple[tuple[str, tuple[tuple[Emotion, float], ...]], ...]] = (
+NUMERIC_IDIOMS: Final[tuple[tuple[str, tuple[tuple[Emotion, float], ...]], ...]] = (
     (rf"等了{_NUMBER}个?多?(?:小时|钟头|分钟|天|周|星期|礼拜|月|年)", (("anger", 0.6), ("sadness", 0.2))),
     (rf"打了{_NUMBER}(?:次|个|通|遍)电?话?", (("anger", 0.7),)),
     (rf"(?:催|问|找|联系)了{_NUMBER}(?:次|遍|回)", (("anger", 0.7),)),
@@ -66,22 +68,37 @@ _NUMERIC_IDIOMS: Final[tuple[tuple[str, tuple[tuple[Emotion, float], ...]], ...]
 
 # A found entry as a plain tuple (start, end, entry): the scorer makes one per match, so no object.
 Span = tuple[int, int, Entry]
-# A trie node: the entry whose term ends here (if any) and the children by next character.
-TrieNode = tuple[Entry | None, dict[str, "TrieNode"]]
+# A trie node: the entry whose term ends here (if any) and the children by next code point. Code points,
+# not one-character strings: a text's code points come from one C-level view of its encoding, and an int
+# hashes without reading a string.
+TrieNode = tuple[Entry | None, dict[int, "TrieNode"]]
 
 
-def _build_trie(entries: dict[str, Entry]) -> dict[str, TrieNode]:
-    root: dict[str, TrieNode] = {}
+def _build_trie(entries: dict[str, Entry]) -> dict[int, TrieNode]:
+    root: dict[int, TrieNode] = {}
     for term, entry in entries.items():
         children = root
         for index, char in enumerate(term):
-            node = children.get(char)
+            node = children.get(ord(char))
             if node is None:
-                node = children[char] = (None, {})
+                node = children[ord(char)] = (None, {})
             if index == len(term) - 1:
-                node = children[char] = (entry, node[1])
+                node = children[ord(char)] = (entry, node[1])
             children = node[1]
     return root
+
+
+# What every numeric idiom must contain: one of these verbs with 了, or a time unit and then a negator.
+# Both tests run in C (substring search, a regex that starts with a literal), unlike the idiom regex.
+_NUMERIC_VERBS: Final = ("等了", "打了", "催了", "问了", "找了", "联系了", "转了")
+_UNIT_THEN_NEGATOR: Final = re.compile(r"(?:小时|天|周|星期|礼拜|月)了?(?:还|都|也)?(?:没|不)")
+
+
+def may_hold_numeric_idiom(simplified: str) -> bool:
+    """A cheap test that lets most texts skip the numeric idiom regex; never false for a text with one."""
+    if "了" in simplified and any(verb in simplified for verb in _NUMERIC_VERBS):
+        return True
+    return _UNIT_THEN_NEGATOR.search(simplified) is not None
 
 
 class Lexicon:
@@ -91,7 +108,7 @@ class Lexicon:
         self._entries: dict[str, Entry] = {entry.term: entry for entry in entries}
         self._trie = _build_trie(self._entries)
         self._numeric = re.compile(
-            "|".join(f"(?P<n{index}>{pattern})" for index, (pattern, _) in enumerate(_NUMERIC_IDIOMS))
+            "|".join(f"(?P<n{index}>{pattern})" for index, (pattern, _) in enumerate(NUMERIC_IDIOMS))
         )
 
     def __len__(self) -> int:
@@ -108,49 +125,53 @@ class Lexicon:
     def spans(self, simplified: str) -> list[Span]:
         """What ``scan`` finds, as ``(start, end, entry)`` tuples: the scorer's hot path.
 
-        One walk down the trie per position, remembering the last node that ends a term, costs a dict
-        probe per character read; a numeric idiom that starts at a position wins over any entry there.
+        One walk down the trie from each position whose character starts a term, remembering the last
+        node that ends one; a numeric idiom that starts at a position wins over any entry there.
         """
-        found: list[Span] = []
+        return self.spans_of(simplified, code_points(simplified))
+
+    def spans_of(self, simplified: str, points: list[int]) -> list[Span]:
+        """``spans`` for a text whose code points the caller already has."""
+        length = len(points)
+        nodes = list(map(self._trie.get, points))
         numeric_spans = self._numeric_spans(simplified)
-        root = self._trie
-        length = len(simplified)
-        position = 0
-        while position < length:
+        if numeric_spans:
+            starts: Iterable[int] = sorted({*compress(range(length), nodes), *numeric_spans})
+        else:
+            # Only positions whose character starts some term are visited at all.
+            starts = compress(range(length), nodes)
+        found: list[Span] = []
+        resume = 0
+        for position in starts:
+            if position < resume:
+                continue
             if numeric_spans and position in numeric_spans:
                 span = numeric_spans[position]
                 found.append(span)
-                position = span[1]
+                resume = span[1]
                 continue
-            node = root.get(simplified[position])
-            if node is None:
-                position += 1
-                continue
-            longest, children = node
+            longest, children = nodes[position]  # type: ignore[misc]  # compress kept only nodes
             end = reach = position + 1
             while reach < length:
-                node = children.get(simplified[reach])
+                node = children.get(points[reach])
                 if node is None:
                     break
                 reach += 1
                 ending, children = node
                 if ending is not None:
                     longest, end = ending, reach
-            if longest is None:
-                position += 1
-            else:
+            if longest is not None:
                 found.append((position, end, longest))
-                position = end
+                resume = end
         return found
 
     def _numeric_spans(self, simplified: str) -> dict[int, Span]:
-        # Every pattern needs 了 or a negator; most texts skip the regex entirely.
-        if "了" not in simplified and "没" not in simplified and "不" not in simplified:
+        if not may_hold_numeric_idiom(simplified):
             return {}
         spans: dict[int, Span] = {}
         for found in self._numeric.finditer(simplified):
             group = cast(str, found.lastgroup)
-            _, emotions = _NUMERIC_IDIOMS[int(group[1:])]
+            _, emotions = NUMERIC_IDIOMS[int(group[1:])]
             entry = Entry(term=found.group(), kind="idiom", emotions=emotions)
             spans[found.start()] = (found.start(), found.end(), entry)
         return spans

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import math
+import re
 from importlib import resources
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.domain.emotion.chinese_lexicon import chinese_lexicon, parse_lexicon
+from pipeline.domain.emotion.chinese_lexicon import (
+    NUMERIC_IDIOMS,
+    chinese_lexicon,
+    may_hold_numeric_idiom,
+    parse_lexicon,
+)
 from pipeline.domain.emotion.chinese_polarity import polarity_features, polarity_model
 from pipeline.domain.emotion.chinese_script import to_simplified
 
@@ -74,11 +81,20 @@ def test_scan_prefers_the_longest_entry(text: str, terms: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["质量很差，用了两天就坏了，退货", "非常好用，推荐购买，物流也快", "还 不 错"]
+    "text",
+    [
+        "质量很差，用了两天就坏了，退货",
+        "非常好用，推荐购买，物流也快",
+        "还 不 错",
+        "好\0差",
+        "",
+        "好",
+        "好差",
+    ],
 )
 def test_the_fast_polarity_sum_equals_the_feature_sum(text: str) -> None:
     model = polarity_model()
-    total = model.bias + sum(model.weights.get(ngram, 0.0) for ngram in polarity_features(text))
+    total = model.bias + sum(model.weight(ngram) for ngram in polarity_features(text))
     expected = 1.0 / (1.0 + 2.718281828459045 ** (-total))
     assert model.negative_probability(text) == pytest.approx(expected)
 
@@ -124,3 +140,44 @@ def test_spans_and_scan_find_the_same_matches() -> None:
     text = "等了3个小时，客服踢皮球，真是太好了[微笑]"
     lexicon = chinese_lexicon()
     assert lexicon.spans(text) == [(m.start, m.end, m.entry) for m in lexicon.scan(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_the_fast_polarity_sum_equals_the_feature_sum_for_any_text(text: str) -> None:
+    model = polarity_model()
+    total = model.bias + sum(model.weight(ngram) for ngram in polarity_features(text))
+    assert model.negative_probability(text) == pytest.approx(
+        1.0 / (1.0 + math.exp(-max(-30, min(30, total))))
+    )
+
+
+IDIOM_PIECES = st.sampled_from(
+    [
+        *"等打催问找转了三两十3个多小时天周星期礼拜月还都也",
+        *"没有不到退发货回复处理人理次遍回通，",
+        "联系",
+        "联系了",
+    ]
+)
+NUMERIC_IDIOM_PATTERN = re.compile("|".join(pattern for pattern, _ in NUMERIC_IDIOMS))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(IDIOM_PIECES, max_size=14).map("".join))
+def test_the_numeric_idiom_prefilter_never_hides_an_idiom(text: str) -> None:
+    if NUMERIC_IDIOM_PATTERN.search(text) is not None:
+        assert may_hold_numeric_idiom(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["等了三个小时", "打了5次电话", "联系了两次", "转了三次人工", "三天了还没发货", "两个礼拜都不回复"],
+)
+def test_every_numeric_idiom_passes_the_prefilter(text: str) -> None:
+    assert NUMERIC_IDIOM_PATTERN.fullmatch(text) is not None
+    assert may_hold_numeric_idiom(text)
+
+
+def test_a_text_without_the_idiom_words_skips_the_numeric_regex() -> None:
+    assert not may_hold_numeric_idiom("今天天气很好，谢谢客服")

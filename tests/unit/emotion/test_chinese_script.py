@@ -6,7 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.domain.emotion.chinese_script import chinese_script, to_simplified
+from pipeline.domain.emotion.chinese_script import (
+    chinese_script,
+    code_points,
+    simplified_points,
+    to_simplified,
+)
 
 
 @pytest.mark.parametrize(
@@ -44,3 +49,15 @@ def test_to_simplified_maps_characters_one_for_one(original: str, simplified: st
 @given(st.text(max_size=100))
 def test_to_simplified_never_changes_the_length(text: str) -> None:
     assert len(to_simplified(text)) == len(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(max_size=100)
+    | st.lists(st.sampled_from([*"這个服務ＡＢＣ！，好İ氣😡 "]), max_size=30).map("".join)
+)
+def test_simplified_points_agree_with_to_simplified(text: str) -> None:
+    simplified, points = simplified_points(text)
+    assert simplified == to_simplified(text)
+    assert points == [ord(char) for char in simplified]
+    assert code_points(text) == [ord(char) for char in text]
