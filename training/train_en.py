@@ -29,7 +29,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
-from pipeline.domain.emotion.english import extract_features
+from pipeline.domain.emotion.english_tokens import extract_features
 from pipeline.domain.plutchik import PRIMARY_EMOTIONS
 from pipeline.evaluation.datasets import iter_rows
 from pipeline.evaluation.splits import GOEMOTIONS_CALIBRATION_BUCKET, bucket, training_role
