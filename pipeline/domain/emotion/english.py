@@ -30,6 +30,7 @@ from pipeline.domain.emotion.english_rules import (
     SARCASM_BY_KEY,
     SARCASM_KEYS,
     SARCASM_WEIGHTS,
+    SERVICE_WORDS,
     sarcasm_pattern,
 )
 from pipeline.domain.emotion.english_tokens import (
@@ -125,6 +126,15 @@ def _negative_contraction(word: str) -> bool:
     return "'" in word and word.endswith("n't")
 
 
+def _add_service_words(weights: dict[str, Weights]) -> None:
+    """Hand-written customer-service evidence (english_rules.SERVICE_WORDS), added to the learned weights."""
+    for word, extra in SERVICE_WORDS.items():
+        row = list(weights[word][:8]) if word in weights else [0.0] * 8
+        for emotion, weight in extra.items():
+            row[_EMOTION_INDEX[emotion]] += weight
+        weights[word] = (*row, max(row))  # type: ignore[assignment]
+
+
 @cache
 def english_model() -> EnglishModel:
     """The shipped English weights (``data/en/model.json.gz``), loaded once."""
@@ -135,6 +145,7 @@ def english_model() -> EnglishModel:
     for position, value in enumerate(shipped["bias"]):
         bias[order[position]] = value
     weights = {feature: _dense(pairs, order) for feature, pairs in shipped["weights"].items()}
+    _add_service_words(weights)
     return EnglishModel(
         bias=tuple(bias), weights=weights, version=shipped["version"], words=_word_entries(weights)
     )
@@ -185,36 +196,33 @@ def _cue_evidence(weights: Weights, value: float) -> dict[Emotion, float]:
     return dict(found)
 
 
-def _add_rule_evidence(
-    text: str, rule_words: list[str], rule_flags: int, log_odds: list[float], cues: list[Cue]
-) -> float:
+def _add_rule_evidence(text: str, words: WordEvidence, log_odds: list[float], cues: list[Cue]) -> float:
     """Idioms, sarcasm, emoji and emoticons: add their evidence; returns the arousal they add.
 
     Idioms are tried only when one of their key words occurs, sarcasm only when one of its key words does:
-    regexes are the costly part.
+    regexes are the costly part. A match that starts where words count half (before "but", after
+    "although") counts half too.
     """
     ascii_text = text.isascii()
     searched = text.lower() if ascii_text else text
-    if rule_flags & IDIOM_KEY:
+    if words.rule_flags & IDIOM_KEY:
         candidates: set[int] = set()
-        for word in rule_words:
+        for word in words.rule_words:
             candidates.update(IDIOMS_BY_KEY.get(word, ()))
         for index in sorted(candidates):
             pattern, weights = IDIOM_PATTERNS[index]
             if ascii_text:
                 pattern = IDIOM_PATTERNS_LOWER[index]
             for match in pattern.finditer(searched):
-                start, end = match.span()
-                for emotion, weight in weights.items():
-                    log_odds[_EMOTION_INDEX[emotion]] += weight
-                cues.append(cue("idiom", text[start:end], (start, end), dict(weights)))
-    if rule_flags & SARCASM_KEY:
-        markers = frozenset(index for word in rule_words for index in SARCASM_BY_KEY.get(word, ()))
+                span = match.span()
+                cues.append(_rule_cue("idiom", text, span, weights, halved=words.halved, log_odds=log_odds))
+    if words.rule_flags & SARCASM_KEY:
+        markers = frozenset(index for word in words.rule_words for index in SARCASM_BY_KEY.get(word, ()))
         for sarcasm in islice(sarcasm_pattern(markers, ascii_text).finditer(searched), 2):
-            start, end = sarcasm.span()
-            for emotion, weight in SARCASM_WEIGHTS.items():
-                log_odds[_EMOTION_INDEX[emotion]] += weight
-            cues.append(cue("sarcasm", text[start:end], (start, end), dict(SARCASM_WEIGHTS)))
+            span = sarcasm.span()
+            cues.append(
+                _rule_cue("sarcasm", text, span, SARCASM_WEIGHTS, halved=words.halved, log_odds=log_odds)
+            )
     arousal_boost = 0.0
     for symbol in find_symbols(text):
         for emotion, weight in symbol.weights.items():
@@ -223,6 +231,29 @@ def _add_rule_evidence(
         cues.append(cue(kind, symbol.text, (symbol.start, symbol.end), dict(symbol.weights)))
         arousal_boost += 0.05
     return arousal_boost
+
+
+def _rule_cue(
+    kind: CueKind,
+    text: str,
+    span: tuple[int, int],
+    weights: dict[Emotion, float],
+    *,
+    halved: list[tuple[int, int]],
+    log_odds: list[float],
+) -> Cue:
+    """Add one idiom or sarcasm match's evidence, halved per contrast around it, and return its cue."""
+    start, end = span
+    factor = 1.0
+    for first, last in halved:
+        if first <= start < last:
+            factor *= _HALF
+    for emotion, weight in weights.items():
+        log_odds[_EMOTION_INDEX[emotion]] += weight * factor
+    if factor == 1.0:
+        return cue(kind, text[start:end], span, dict(weights))
+    shown = {emotion: round(weight * factor, 2) for emotion, weight in weights.items()}
+    return cue(kind, text[start:end], span, shown, f"weight x{factor:.2f}")
 
 
 # A feature that becomes a cue: its weights, the value it counted with, its offsets, and whether negated.
@@ -240,6 +271,7 @@ class WordEvidence:
     rule_flags: int
     exclamations: int
     caps: int
+    halved: list[tuple[int, int]]
 
 
 def word_evidence(text: str) -> WordEvidence:
@@ -274,13 +306,19 @@ def word_evidence(text: str) -> WordEvidence:
     negation_left = exclamations = caps = 0
     multiplier = 1.0
     within_contrast = False
+    # Character ranges whose words count half (a clause before "but", one opened by "although"), so that
+    # idioms and sarcasm there count half too.
+    halved: list[tuple[int, int]] = []
+    clause_start = within_start = 0
     for match in token_pattern.finditer(lowered):
         word = match[0]
         if word[0] in "!?.,;:":
             if "!" in word:
                 exclamations += len(word)
             negation_left = 0
-            within_contrast = False
+            if within_contrast:
+                halved.append((within_start, match.start()))
+                within_contrast = False
             multiplier = 1.0
             if word[0] in "!?":
                 word = word[:3]
@@ -302,6 +340,7 @@ def word_evidence(text: str) -> WordEvidence:
                 followers = None
                 clause_rows = len(rows)
                 clause_strong = len(strong)
+                clause_start = match.end()
             continue
         value = multiplier
         entry = entry_of(word)
@@ -319,10 +358,12 @@ def word_evidence(text: str) -> WordEvidence:
             if flags:
                 if flags & CONTRASTS_BEFORE:
                     _halve_clause(rows, clause_rows, strong, clause_strong)
+                    halved.append((clause_start, match.start()))
                     previous_value *= _HALF
                     negation_left = 0
-                elif flags & CONTRASTS_WITHIN:
+                elif flags & CONTRASTS_WITHIN and not within_contrast:
                     within_contrast = True
+                    within_start = match.start()
                 if flags >= IDIOM_KEY:
                     rule_words.append(word)
                     rule_flags |= flags
@@ -359,8 +400,10 @@ def word_evidence(text: str) -> WordEvidence:
         multiplier = factor
         if factor != 1.0 and value > 1.0:
             multiplier *= min(value, 1.5)
+    if within_contrast:
+        halved.append((within_start, len(text)))
     log_odds = [sum(column, 0.0) for column in zip(*rows, strict=False)]
-    return WordEvidence(log_odds, strong, rule_words, rule_flags, exclamations, caps)
+    return WordEvidence(log_odds, strong, rule_words, rule_flags, exclamations, caps, halved)
 
 
 def _halve_clause(
@@ -382,7 +425,7 @@ def score_english(text: str) -> TextScores:
     words = word_evidence(text)
     log_odds = words.log_odds
     cues = [_word_cue(text, feature) for feature in words.strong]
-    arousal_boost = _add_rule_evidence(text, words.rule_words, words.rule_flags, log_odds, cues)
+    arousal_boost = _add_rule_evidence(text, words, log_odds, cues)
     exp = math.exp
     scores = [0.0 if value < -30.0 else 1.0 / (1.0 + exp(-value)) for value in log_odds]
     if words.exclamations:
