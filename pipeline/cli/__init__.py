@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "simulate",
     "produce",
     "demo",
+    "check_config",
 )
 
 
