@@ -18,7 +18,7 @@ import asyncio
 import base64
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -43,6 +43,13 @@ from pipeline.processor import InputRecord, Processor, RecordOutputs, SourcedCon
 from pipeline.stage_windows import StageWindows
 
 log = logging.getLogger(__name__)
+
+Ownership = Callable[[str, int], bool]
+
+
+def owns_everything(topic: str, partition: int) -> bool:
+    return True
+
 
 CLOUDEVENTS_HEADERS = [("content-type", b"application/cloudevents+json")]
 
@@ -95,8 +102,9 @@ def contribution_message(source_partition: int, items: Sequence[SourcedContribut
     )
 
 
-def watermark_message(source_partition: int, watermark_ms: int) -> bytes:
-    return orjson.dumps({"t": "w", "p": source_partition, "w": watermark_ms})
+def watermark_message(watermarks: dict[int, int]) -> bytes:
+    """The watermarks of the source partitions a batch touched, announced after its contributions."""
+    return orjson.dumps({"t": "w", "w": {str(partition): value for partition, value in watermarks.items()}})
 
 
 def parse_contributions(items: list[list[Any]]) -> list[tuple[int, int, WindowContribution]]:
@@ -126,19 +134,21 @@ def parse_contributions(items: list[list[Any]]) -> list[tuple[int, int, WindowCo
 class InteractionsAgent:
     """Consumes input records in batches and produces every output of each."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 - the agent's collaborators, wired in one place
         self,
         processor: Processor,
         topics: Topics,
         tables: Tables,
         partitions: int,
         levels: RiskLevelCounts | None = None,
+        owns: Ownership = owns_everything,
     ) -> None:
         self.processor = processor
         self.topics = topics
         self.tables = tables
         self.partitions = partitions
         self.levels = levels
+        self.owns = owns
 
     async def run(self, stream: faust.StreamT[bytes], batch_size: int, within: float) -> AsyncIterator[None]:
         # take_events is missing from Faust's StreamT stub; it yields the events with their positions.
@@ -159,8 +169,14 @@ class InteractionsAgent:
         watermarks = BatchWatermarkStore(self.tables.source_watermarks)
         contributions: dict[tuple[bytes, int], list[SourcedContribution]] = defaultdict(list)
         level_changes: list[LevelChange] = []
+        skipped = 0
         for event in batch:
             message = event.message
+            # A rebalance can revoke a partition while this batch awaits sends; its records then belong to
+            # the new owner, and its local state is gone here: never process them against empty state.
+            if not self.owns(message.topic, message.partition):
+                skipped += 1
+                continue
             customers.current = watermarks.current = event
             outputs = self.processor.process(
                 InputRecord(
@@ -178,14 +194,16 @@ class InteractionsAgent:
                 contributions[group].append(outputs.contribution)
         for (key, source_partition), items in contributions.items():
             await self.topics.contributions.send(key=key, value=contribution_message(source_partition, items))
-        customers.flush()
+        customers.flush(self.owns)
+        if skipped:
+            log.info("skipped records of revoked partitions", extra={"records": skipped})
         if self.levels is not None:  # right after the flush, no await between: see risk_levels
             self.levels.apply(level_changes)
-        for source_partition, watermark in watermarks.flush().items():
+        announced = watermarks.flush(self.owns)
+        if announced:
+            heartbeat = watermark_message(announced)
             for target in range(self.partitions):
-                await self.topics.contributions.send(
-                    key=None, value=watermark_message(source_partition, watermark), partition=target
-                )
+                await self.topics.contributions.send(key=None, value=heartbeat, partition=target)
 
     async def _send(self, outputs: RecordOutputs) -> None:
         if outputs.dead_letter is not None:
@@ -209,19 +227,21 @@ def outputs_key(key_base64: str) -> bytes:
 class StageWindowsAgent:
     """Applies contributions and watermarks to the window tables; emits closed windows once."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 - the agent's collaborators, wired in one place
         self,
         windows: StageWindows,
         topics: Topics,
         tables: Tables,
         index: WindowIndex,
         source_partitions: int,
+        owns: Ownership = owns_everything,
     ) -> None:
         self.windows = windows
         self.topics = topics
         self.tables = tables
         self.index = index
         self.source_partitions = source_partitions
+        self.owns = owns
 
     async def run(self, stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
         async for event in stream.events():
@@ -239,6 +259,8 @@ class StageWindowsAgent:
             yield None
 
     async def process(self, event: Event) -> None:
+        if not self.owns(event.message.topic, event.message.partition):
+            return  # revoked while queued: the new owner applies it
         scope = event.message.partition
         message = orjson.loads(event.value)
         store = TableWindowStore(self.tables.windows, self.index.scope(scope), event)
@@ -247,7 +269,8 @@ class StageWindowsAgent:
         if message["t"] == "c":
             self.windows.apply(message["p"], parse_contributions(message["items"]), store)
         else:
-            closed = self.windows.advance(message["p"], message["w"], store, heard)
+            for source_partition, watermark in message["w"].items():
+                closed.extend(self.windows.advance(int(source_partition), watermark, store, heard))
         await self._emit(closed)
         store.flush()
 

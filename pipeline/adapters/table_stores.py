@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,9 +68,11 @@ class BatchCustomerStore:
         self._cache[customer_id] = state
         self._dirty[customer_id] = (state, self.current)
 
-    def flush(self) -> None:
+    def flush(self, owns: Callable[[str, int], bool]) -> None:
+        """Write each changed state once, skipping partitions revoked meanwhile (their owner redoes them)."""
         for customer_id, (state, event) in self._dirty.items():
-            write_as(event, self.table, customer_id.encode(), state.to_bytes())
+            if owns(event.message.topic, event.message.partition):
+                write_as(event, self.table, customer_id.encode(), state.to_bytes())
         self._dirty.clear()
         self._cache.clear()
 
@@ -136,10 +139,12 @@ class BatchWatermarkStore:
         state.last_offset = max(state.last_offset, self.current.message.offset)
         self._dirty[partition] = self.current
 
-    def flush(self) -> dict[int, int]:
+    def flush(self, owns: Callable[[str, int], bool]) -> dict[int, int]:
         """Write the touched partitions' watermarks; return them (they are announced to the window side)."""
         changed: dict[int, int] = {}
         for partition, event in self._dirty.items():
+            if not owns(event.message.topic, partition):
+                continue
             state = self._partitions[partition]
             write_as(event, self.table, f"{partition}".encode(), state.to_bytes())
             if state.watermark is not None:

@@ -10,6 +10,7 @@ from typing import Any, cast
 
 import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
+from faust.types import TP
 from prometheus_client import CollectorRegistry
 
 from pipeline import __version__
@@ -95,15 +96,26 @@ def build_worker(settings: Settings, registry: CollectorRegistry | None = None) 
 
 def _attach_agents(worker: Worker) -> None:
     app, settings = worker.app, worker.settings
+
+    def owns(topic: str, partition: int) -> bool:
+        """Whether this worker is assigned the partition right now (it changes during a rebalance)."""
+        return TP(topic, partition) in app.consumer.assignment()
+
     interactions = InteractionsAgent(
         worker.components.processor,
         worker.topics,
         worker.tables,
         settings.topics.partitions,
         levels=risk_level_counts(worker),
+        owns=owns,
     )
     stage = StageWindowsAgent(
-        worker.components.windows, worker.topics, worker.tables, worker.index, settings.topics.partitions
+        worker.components.windows,
+        worker.topics,
+        worker.tables,
+        worker.index,
+        settings.topics.partitions,
+        owns=owns,
     )
 
     @app.agent(worker.topics.interactions, name="interactions", concurrency=1)

@@ -121,8 +121,21 @@ class Deployment:
             return set(expected.alerts) <= alert_ids and set(expected.windows) <= window_ids
 
         finished = wait_for(complete, COMPLETION_TIMEOUT_S, poll_s=3)
-        logs = "\n".join(worker.log()[-2000:] for worker in workers)
-        assert finished, f"the workers did not produce every expected alert and window in time\n{logs}"
+        if not finished:
+            alert_ids = {
+                orjson.loads(value)["id"] for _, value in read_topic(self.bootstrap, self.topics["alerts"])
+            }
+            window_ids = {
+                orjson.loads(value)["window_id"]
+                for _, value in read_topic(self.bootstrap, self.topics["stages"])
+            }
+            logs = "\n".join(worker.log()[-2000:] for worker in workers)
+            pytest.fail(
+                f"after {COMPLETION_TIMEOUT_S} s: {self.processed()} enriched of {expected.valid_events}; "
+                f"alerts missing {len(set(expected.alerts) - alert_ids)}, extra {len(alert_ids - set(expected.alerts))}; "
+                f"windows missing {len(set(expected.windows) - window_ids)}, "
+                f"extra {len(window_ids - set(expected.windows))}\n{logs}"
+            )
         alerts = [orjson.loads(value) for _, value in read_topic(self.bootstrap, self.topics["alerts"])]
         windows = [orjson.loads(value) for _, value in read_topic(self.bootstrap, self.topics["stages"])]
         assert {alert["id"] for alert in alerts} == set(expected.alerts)
