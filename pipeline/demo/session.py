@@ -39,6 +39,7 @@ from pipeline.demo.view import LiveState, alert_text, closing_notes, header, jou
 from pipeline.demo.worker_api import fetch_journey_map, journey_names
 from pipeline.devtools import local_kafka
 from pipeline.domain.errors import ConfigurationError
+from pipeline.journey_map import JourneyMap
 from pipeline.simulation import generate
 from pipeline.simulation.pacing import TokenBucket
 
@@ -46,6 +47,9 @@ WORKER_READY_TIMEOUT_S: Final[float] = 120.0
 # The worker has caught up once nothing new came out for this long after the last record was sent.
 QUIET_AFTER_PRODUCING_S: Final[float] = 4.0
 VIEW_UPDATE_S: Final[float] = 0.2
+# After Ctrl-C the worker gets this long to finish what was sent, so the summary shows all of it.
+CATCH_UP_AFTER_CTRL_C_S: Final[float] = 15.0
+MAP_WAIT_S: Final[float] = 10.0
 
 
 @dataclass
@@ -123,7 +127,8 @@ def _run(options: DemoOptions, plan: DemoPlan, console: Console, running: _Runni
     with console.status(f"starting the worker (log: {running.worker.log_file})..."):
         running.worker.wait_ready(WORKER_READY_TIMEOUT_S)
     console.print(
-        f"[green]ok[/] worker ready at {running.worker.base_url} ({time.monotonic() - started:.0f} s); "
+        f"[green]ok[/] worker (pid {running.worker.process.pid}) ready at {running.worker.base_url} "
+        f"({time.monotonic() - started:.0f} s); "
         f"API token for this session: {plan.api_token}"
     )
     running.follower = OutputFollower(settings)
@@ -215,9 +220,11 @@ def _produce_live(
                     state.produced += 1
             running.producer.flush()
             state.record_progress(state.produced)
-            _wait_until_caught_up(state, live, running)
+            _wait_until_caught_up(state, live, running, time.monotonic() + state.seconds_left)
         except KeyboardInterrupt:
             live.console.print("stopping the traffic (Ctrl-C); summary follows, Ctrl-C again to skip it")
+            running.producer.flush(timeout=5)
+            _wait_until_caught_up(state, live, running, time.monotonic() + CATCH_UP_AFTER_CTRL_C_S)
             return True
         finally:
             _show_alerts(live, running)
@@ -231,11 +238,12 @@ def _produce_live(
     return False
 
 
-def _wait_until_caught_up(state: LiveState, live: Live, running: _Running) -> None:
+def _wait_until_caught_up(state: LiveState, live: Live, running: _Running, deadline: float) -> None:
+    """Wait until the worker's output stops growing (it has processed what was sent), or the deadline."""
     assert running.follower is not None
     tally = running.follower.tally
     last_count, last_change = tally.processed, time.monotonic()
-    while state.seconds_left > 0:
+    while time.monotonic() < deadline:
         time.sleep(VIEW_UPDATE_S)
         state.record_progress(state.produced)
         _show_alerts(live, running)
@@ -267,11 +275,7 @@ def _summary(
         + ("  (stopped early)" if interrupted else "")
     )
     base_url = running.worker.base_url
-    try:
-        names = journey_names(base_url)
-        maps = [fetch_journey_map(base_url, plan.api_token, name) for name in names]
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        raise DemoError(f"could not read the journey map from {base_url}: {error}") from None
+    maps = _read_journey_maps(base_url, plan.api_token, wait_s=MAP_WAIT_S if enriched else 0.0)
     shown = 0
     for journey_map, missing in maps:
         if journey_map.stages:
@@ -281,6 +285,23 @@ def _summary(
         console.print("the journey map is still empty (the worker had not windowed any event yet)")
     console.print(closing_notes(base_url=base_url, token=plan.api_token, kept=keep, directory=directory))
     return 0
+
+
+def _read_journey_maps(base_url: str, token: str, wait_s: float) -> list[tuple[JourneyMap, list[int]]]:
+    """Every journey's map; waits up to ``wait_s`` for a complete map (windows trail enrichment a little)."""
+    deadline = time.monotonic() + wait_s
+    try:
+        names = journey_names(base_url)
+        while True:
+            maps = [fetch_journey_map(base_url, token, name) for name in names]
+            drawn = any(journey_map.stages for journey_map, _ in maps)
+            # A worker that is rebalancing or recovering answers with partitions missing: ask again.
+            complete = not any(missing for _, missing in maps)
+            if (drawn and complete) or time.monotonic() >= deadline:
+                return maps
+            time.sleep(1.0)
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        raise DemoError(f"could not read the journey map from {base_url}: {error}") from None
 
 
 def _stop(running: _Running, console: Console, *, keep: bool) -> None:
