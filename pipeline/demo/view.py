@@ -30,7 +30,7 @@ def header(*, session: str, directory: Path, planned: int, seconds: float, rate:
         f"Traffic        {planned:,} synthetic events (English and Chinese) at {rate:g}/s for about "
         f"{seconds:.0f} s: smooth, bumpy, churning and recovering customers, with duplicates, late and "
         "out-of-order events and a few malformed records\n",
-        "Watch         alerts before a customer's third bad experience, dead letters, the journey map",
+        "Watch          alerts before a customer's third bad experience, dead letters, the journey map",
     )
     return Panel(lines, expand=False)
 
@@ -92,7 +92,7 @@ def live_panel(state: LiveState, tally: OutputTally) -> Panel:
             (f"recovered {recovered}", LEVEL_STYLES["ok"]),
         ),
     )
-    return Panel(grid, title="live", expand=False)
+    return Panel(grid, title="live", width=96)
 
 
 def alert_text(line: AlertLine) -> Text:
