@@ -53,6 +53,7 @@ def assemble(
         metrics=metrics,
         clock=clock,
         max_record_bytes=settings.worker.max_record_bytes,
+        max_future_seconds=settings.worker.max_event_future_seconds,
         require_key=require_key,
         pii=settings.pii,
     )

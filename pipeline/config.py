@@ -102,6 +102,7 @@ class WorkerSettings(BaseModel):
     web_port: Annotated[int, Field(ge=1, le=65535)] = 6066
     api_token: SecretStr | None = None
     max_record_bytes: Annotated[int, Field(ge=1024, le=16 * 1024 * 1024)] = 1024 * 1024
+    max_event_future_seconds: Annotated[int, Field(ge=0)] = 2 * 86_400
     batch_size: Annotated[int, Field(ge=1, le=10_000)] = 500
     batch_within_seconds: Annotated[float, Field(gt=0, le=10)] = 0.05
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

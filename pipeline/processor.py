@@ -100,6 +100,9 @@ class Processor:
     clock: Callable[[], datetime]
     max_record_bytes: int = 1024 * 1024
     require_key: bool = True
+    # An event dated further ahead than this is refused: it would move its partition's watermark into the
+    # future and make every later event of that partition late for the journey map.
+    max_future_seconds: int = 2 * 86_400
     pii: PiiPolicy = field(default_factory=PiiPolicy)
 
     def process(
@@ -128,6 +131,14 @@ class Processor:
 
     def _decode(self, record: InputRecord) -> InteractionEvent:
         event = decode_event(record.value, max_bytes=self.max_record_bytes)
+        ahead_s = event.occurred_at.timestamp() - self.clock().timestamp()
+        if ahead_s > self.max_future_seconds:
+            raise InvalidRecord(
+                "validation",
+                f"occurred_at {event.occurred_at.isoformat()} is {ahead_s / 86_400:.1f} days in the future "
+                f"(at most {self.max_future_seconds} s ahead is accepted)",
+                "occurred_at",
+            )
         if record.key is None:
             if self.require_key:
                 raise InvalidRecord(

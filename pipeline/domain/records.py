@@ -408,6 +408,12 @@ class DeadLetter(BaseModel):
     error_field: str | None = Field(default=None, description="Dotted JSON path of the bad field.")
     original_value_base64: str = Field(description="The record value exactly as received, base64 (RFC 4648).")
     original_key_base64: str | None = Field(default=None, description="The record key as received, base64.")
+    original_size_bytes: Count = Field(default=0, description="Size of the original value in bytes.")
+    original_truncated: bool = Field(
+        default=False,
+        description="True when the original value was larger than the dead-letter cap (512 KiB) and only its "
+        "first bytes are kept, so the dead letter still fits in a Kafka message.",
+    )
     topic: str = Field(description="Topic the record was read from.")
     partition: Count | None = Field(default=None, description="Partition of the record; null outside Kafka.")
     offset: Count | None = Field(default=None, description="Offset of the record; null outside Kafka.")

@@ -533,15 +533,6 @@ def test_hostile_records_are_dead_lettered_and_valid_events_are_untouched(
           f"{len(want_enriched)} valid events enriched, {len(want_alerts)} alerts")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "known bug: a dead letter carries the refused value in base64 (4/3 larger), so a refused record "
-        "above about 780 KB makes a dead letter over Kafka's 1 MB record limit; the send raises, the agent "
-        "logs 'a batch could not be completed' and the rest of the batch (valid events too) is acked "
-        "unprocessed"
-    ),
-)
 def test_a_refused_record_near_the_broker_limit_loses_nothing(
     bootstrap: str, unique: str, tmp_path: Path, start_worker: Callable[..., WorkerProcess]
 ) -> None:

@@ -169,3 +169,27 @@ def test_the_watermark_of_a_partition_only_moves_forward(processor: Processor) -
     late = processor.process(record(event("e2", 2), 2), ports.customers, ports.watermarks)
     assert late.contribution is not None
     assert late.contribution.watermark_ms == datetime(2026, 3, 5, 10, tzinfo=UTC).timestamp() * 1000
+
+
+def test_an_event_dated_far_in_the_future_is_dead_lettered(processor: Processor) -> None:
+    ports = Ports()
+    outputs = processor.process(
+        record(event("e1", 1).replace(b"2026-03-01", b"9999-12-31"), 1), ports.customers, ports.watermarks
+    )
+    assert outputs.dead_letter is not None
+    assert (outputs.dead_letter.error_kind, outputs.dead_letter.error_field) == ("validation", "occurred_at")
+    assert ports.watermarks.watermarks == {}
+
+
+def test_a_huge_refused_record_still_makes_a_dead_letter_that_fits_a_kafka_message(
+    processor: Processor,
+) -> None:
+    ports = Ports()
+    outputs = processor.process(
+        record(b'{"text": "' + b"x" * 1_100_000 + b'"}', 1), ports.customers, ports.watermarks
+    )
+    letter = outputs.dead_letter
+    assert letter is not None
+    assert letter.error_kind == "too_large"
+    assert (letter.original_size_bytes, letter.original_truncated) == (1_100_012, True)
+    assert len(letter.model_dump_json()) < 1_000_000

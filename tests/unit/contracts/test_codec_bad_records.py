@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.domain.codec import dead_letter, decode_event, decode_key
+from pipeline.domain.codec import MAX_DEAD_LETTER_ORIGINAL_BYTES, dead_letter, decode_event, decode_key
 from pipeline.domain.errors import InvalidRecord
 
 VALID: dict[str, Any] = {
@@ -180,7 +180,11 @@ def test_every_bad_record_makes_a_dead_letter_with_its_bytes(
         value, b"cust-1", error.kind, error.message, error.field, "cx.interactions", 2, 99, datetime.now(UTC)
     )
     assert (letter.error_kind, letter.error_field) == (kind, field)
-    assert b64decode(letter.original_value_base64) == (value or b"")
+    original = value or b""
+    kept = b64decode(letter.original_value_base64)
+    assert original.startswith(kept)
+    assert (letter.original_size_bytes, letter.original_truncated) == (len(original), kept != original)
+    assert len(kept) == min(len(original), MAX_DEAD_LETTER_ORIGINAL_BYTES)
     assert letter.original_key_base64 is not None
     assert b64decode(letter.original_key_base64) == b"cust-1"
 
