@@ -47,7 +47,9 @@ def create_app(settings: Settings) -> faust.App:
         broker_max_poll_records=worker.batch_size,
         producer_linger=timedelta(milliseconds=5),
         producer_acks=-1,
-        stream_wait_empty=False,
+        # On a revoke, wait until every in-flight event is processed and acked before committing: otherwise
+        # this worker keeps processing records whose partition the new owner already resumed (zombie writes).
+        stream_wait_empty=True,
         logging_config=None,
     )
 
