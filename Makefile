@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-EXTRAS ?= dev,anchors
+EXTRAS ?= dev,anchors,transformer
 
 .PHONY: install test unit lint demo bench train-en train-zh clean
 
