@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal, Protocol
 
@@ -33,6 +33,8 @@ from pipeline.domain.stage_aggregate import WindowContribution
 from pipeline.metrics_port import MetricsRecorder
 
 log = logging.getLogger(__name__)
+
+DUPLICATE_OFFSETS_KEPT = 16
 
 Outcome = Literal["enriched", "replayed", "duplicate", "invalid"]
 
@@ -171,7 +173,13 @@ class Processor:
         outcome = apply_event(
             state, fact, self.policy, source_partition=record.partition, source_offset=record.offset
         )
-        if outcome.duplicate and not replayed:
+        position = (record.partition, record.offset)
+        was_duplicate = state is not None and position in state.duplicate_offsets
+        if outcome.duplicate and (not replayed or was_duplicate):
+            # A duplicate stays a duplicate when it is redelivered after a crash: remember its position.
+            if not replayed:
+                remembered = (*outcome.state.duplicate_offsets, position)[-DUPLICATE_OFFSETS_KEPT:]
+                customers.put(event.customer_id, replace(outcome.state, duplicate_offsets=remembered))
             self.metrics.event_duplicate()
             return RecordOutputs("duplicate", event.customer_id)
         if outcome.state is not state:

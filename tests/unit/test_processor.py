@@ -193,3 +193,17 @@ def test_a_huge_refused_record_still_makes_a_dead_letter_that_fits_a_kafka_messa
     assert letter.error_kind == "too_large"
     assert (letter.original_size_bytes, letter.original_truncated) == (1_100_012, True)
     assert len(letter.model_dump_json()) < 1_000_000
+
+
+def test_a_duplicate_redelivered_after_a_crash_is_still_a_duplicate(processor: Processor) -> None:
+    ports = Ports()
+    processor.process(record(event("e1", 1), 1), ports.customers, ports.watermarks)
+    processor.process(record(event("e1", 1), 2), ports.customers, ports.watermarks)  # producer retry
+    processor.process(record(event("e3", 3), 3), ports.customers, ports.watermarks)
+    # The worker crashed after saving state; the records from offset 1 come again.
+    again = [
+        processor.process(record(event(eid, day), offset), ports.customers, ports.watermarks)
+        for eid, day, offset in (("e1", 1, 1), ("e1", 1, 2), ("e3", 3, 3))
+    ]
+    assert [output.outcome for output in again] == ["replayed", "duplicate", "replayed"]
+    assert again[1].contribution is None

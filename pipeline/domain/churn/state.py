@@ -57,6 +57,9 @@ class CustomerState:
     sent_alerts: tuple[SentAlert, ...] = ()
     recent_ids: tuple[str, ...] = ()
     last_offset: dict[int, int] = field(default_factory=dict)
+    # (partition, offset) of recent records that were duplicates of an applied event: after a crash they are
+    # redelivered below ``last_offset`` and must stay duplicates, not look like replays of applied records.
+    duplicate_offsets: tuple[tuple[int, int], ...] = ()
 
     @property
     def latest_ms(self) -> int | None:
@@ -106,6 +109,8 @@ class CustomerState:
             encoded["ids"] = self.recent_ids
         if self.last_offset:
             encoded["off"] = self.last_offset
+        if self.duplicate_offsets:
+            encoded["dup"] = self.duplicate_offsets
         return orjson.dumps(encoded, option=orjson.OPT_NON_STR_KEYS)
 
     @classmethod
@@ -160,6 +165,7 @@ def _decode_v1(encoded: dict[str, Any]) -> CustomerState:
         ),
         recent_ids=tuple(encoded.get("ids", ())),
         last_offset={int(partition): int(offset) for partition, offset in encoded.get("off", {}).items()},
+        duplicate_offsets=tuple((int(part), int(offset)) for part, offset in encoded.get("dup", ())),
     )
 
 
