@@ -111,6 +111,8 @@ class Deployment:
         assert all(w.alive() for w in workers), logs
 
     def assert_matches_replay(self, expected: Expected, *workers: WorkerProcess) -> None:
+        seen: list[tuple[int, int, int]] = []
+
         def complete() -> bool:
             alert_ids = {
                 orjson.loads(value)["id"] for _, value in read_topic(self.bootstrap, self.topics["alerts"])
@@ -119,7 +121,12 @@ class Deployment:
                 orjson.loads(value)["window_id"]
                 for _, value in read_topic(self.bootstrap, self.topics["stages"])
             }
-            return set(expected.alerts) <= alert_ids and set(expected.windows) <= window_ids
+            if set(expected.alerts) <= alert_ids and set(expected.windows) <= window_ids:
+                return True
+            # Everything processed and nothing new for a while: the outputs are final, compare them now.
+            seen.append((self.processed(), len(alert_ids), len(window_ids)))
+            settled = len(seen) >= 8 and len(set(seen[-8:])) == 1
+            return settled and seen[-1][0] >= expected.valid_events
 
         finished = wait_for(complete, COMPLETION_TIMEOUT_S, poll_s=3)
         if not finished:
