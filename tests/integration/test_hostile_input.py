@@ -2,8 +2,8 @@
 
 More than 10,000 malformed and adversarial records (random bytes, truncated and oversized JSON, deep
 nesting, wrong types, invalid UTF-8, NaN and out-of-range numbers, texts one character over the limit,
-unknown enum values, wrong, missing and unreadable keys, tombstones) are interleaved with valid events,
-including awkward valid ones (texts of exactly 20,000 characters, timestamps in year 1 and year 9999,
+unknown enum values, far-future event times, wrong, missing and unreadable keys, tombstones) are
+interleaved with valid events, including awkward valid ones (texts of exactly 20,000 characters, timestamps in year 1 and in 1970 at +14:00,
 control characters, unknown journeys and languages, unknown nested fields). One worker subprocess consumes
 them all from a real broker. Then:
 
@@ -38,6 +38,7 @@ from support.streams import event_stream
 from pipeline.assembly import assemble
 from pipeline.config import load_settings
 from pipeline.devtools.local_kafka import free_port
+from pipeline.domain.codec import MAX_DEAD_LETTER_ORIGINAL_BYTES
 from pipeline.domain.event import MAX_TEXT_CHARS
 from pipeline.domain.partitioning import kafka_partition
 from pipeline.metrics_port import NullMetrics
@@ -73,6 +74,7 @@ BAD_COUNTS: dict[str, int] = {
     "tombstone": 60,
     "unsupported_schema_version": 200,
     "bad_timestamp": 300,
+    "future_timestamp": 200,
 }
 VALID_STREAM_EVENTS = 4_000
 AWKWARD_VALID_EVENTS = 300
@@ -100,6 +102,7 @@ ALLOWED_KINDS: dict[str, frozenset[str]] = {
     "tombstone": frozenset({"not_json"}),
     "unsupported_schema_version": frozenset({"unsupported_schema_version"}),
     "bad_timestamp": frozenset({"validation"}),
+    "future_timestamp": frozenset({"validation"}),
 }
 
 SENTENCES = (
@@ -332,6 +335,15 @@ def _bad_timestamp(number: int, rng: random.Random) -> HostileRecord:
     return HostileRecord(_keyed(event), orjson.dumps(event))
 
 
+# Far-future event times are refused (they would drag a partition's watermark ahead of every real event).
+FUTURE_TIMESTAMPS = ("9999-12-31T23:59:59Z", "2999-01-01T00:00:00+08:00", "2200-06-15T12:00:00-05:00")
+
+
+def _future_timestamp(number: int, rng: random.Random) -> HostileRecord:
+    event = _event(number, rng, occurred_at=FUTURE_TIMESTAMPS[number % len(FUTURE_TIMESTAMPS)])
+    return HostileRecord(_keyed(event), orjson.dumps(event))
+
+
 MAKERS: dict[str, Callable[[int, random.Random], HostileRecord]] = {
     "random_bytes": _random_bytes,
     "truncated_json": _truncated,
@@ -353,10 +365,10 @@ MAKERS: dict[str, Callable[[int, random.Random], HostileRecord]] = {
     "tombstone": _tombstone,
     "unsupported_schema_version": _schema_version,
     "bad_timestamp": _bad_timestamp,
+    "future_timestamp": _future_timestamp,
 }
 
 AWKWARD_FIELDS: tuple[dict[str, Any], ...] = (
-    {"occurred_at": "9999-12-31T23:59:59Z"},
     {"occurred_at": "0001-01-01T00:00:00Z"},
     {"occurred_at": "1970-01-01T00:00:00+14:00"},
     {"occurred_at": "2026-03-02T10:15:00.123456789-12:00"},
@@ -446,7 +458,9 @@ def _http(port: int, path: str) -> tuple[int, str]:
 
 
 def _identity(key: bytes | None, value: bytes | None) -> tuple[str | None, str]:
-    return (None if key is None else base64.b64encode(key).decode(), base64.b64encode(value or b"").decode())
+    """How a bad record is recognised in the dead-letter topic: its key and the part of its value kept there."""
+    kept = (value or b"")[:MAX_DEAD_LETTER_ORIGINAL_BYTES]
+    return (None if key is None else base64.b64encode(key).decode(), base64.b64encode(kept).decode())
 
 
 def _worker_env(
@@ -497,6 +511,7 @@ def test_hostile_records_are_dead_lettered_and_valid_events_are_untouched(
 
     letters = [orjson.loads(value) for _, value in read_topic(bootstrap, topics["dlq"], timeout_s=60)]
     by_identity = {_identity(r.key, r.value): r.breakage for r in bad}
+    sizes = {_identity(r.key, r.value): len(r.value or b"") for r in bad}
     found: Counter[tuple[str | None, str]] = Counter()
     wrong_kinds: list[str] = []
     for letter in letters:
@@ -504,6 +519,8 @@ def test_hostile_records_are_dead_lettered_and_valid_events_are_untouched(
         breakage = by_identity.get(identity)
         assert breakage is not None, f"a record was dead-lettered that is not bad: {letter['error_message']}"
         found[identity] += 1
+        assert letter["original_size_bytes"] == sizes[identity]
+        assert letter["original_truncated"] == (sizes[identity] > MAX_DEAD_LETTER_ORIGINAL_BYTES)
         assert letter["error_message"]
         assert letter["topic"] == topics["in"]
         assert letter["offset"] is not None
