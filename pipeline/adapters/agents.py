@@ -44,11 +44,27 @@ from pipeline.stage_windows import StageWindows
 
 log = logging.getLogger(__name__)
 
-Ownership = Callable[[str, int], bool]
+Ownership = Callable[[faust.types.Message], bool]
+"""Whether a fetched record is still this worker's to apply: read in the current consumer generation, from
+a partition still assigned. After a rebalance the records fetched before it are not, even when the same
+partition comes back: the new generation reads them again from the committed offset, and applying a stale
+copy of a later record first would let offset-based idempotency skip the earlier ones for good."""
 
 
-def owns_everything(topic: str, partition: int) -> bool:
+def owns_everything(message: faust.types.Message) -> bool:
     return True
+
+
+def release_stale(events: Sequence[Event], owns: Ownership) -> None:
+    """Keep Faust from acking records that are no longer current (see ``Ownership``).
+
+    A stale record that is acked lands in the new generation's ack list and can move the committed offset
+    past records the new generation has not applied yet; a crash then loses them. Marked as acked already,
+    its ack is a no-op, and its fresh copy is acked when processed.
+    """
+    for event in events:
+        if not owns(event.message):
+            event.message.acked = True
 
 
 CLOUDEVENTS_HEADERS = [("content-type", b"application/cloudevents+json")]
@@ -172,9 +188,9 @@ class InteractionsAgent:
         skipped = 0
         for event in batch:
             message = event.message
-            # A rebalance can revoke a partition while this batch awaits sends; its records then belong to
-            # the new owner, and its local state is gone here: never process them against empty state.
-            if not self.owns(message.topic, message.partition):
+            # A rebalance can happen while this batch awaits sends: from then on its records are the new
+            # generation's to read again (here or on another worker); never apply them out of turn.
+            if not self.owns(message):
                 skipped += 1
                 continue
             customers.current = watermarks.current = event
@@ -204,6 +220,7 @@ class InteractionsAgent:
             heartbeat = watermark_message(announced)
             for target in range(self.partitions):
                 await self.topics.contributions.send(key=None, value=heartbeat, partition=target)
+        release_stale(batch, self.owns)
 
     async def _send(self, outputs: RecordOutputs) -> None:
         if outputs.dead_letter is not None:
@@ -259,8 +276,9 @@ class StageWindowsAgent:
             yield None
 
     async def process(self, event: Event) -> None:
-        if not self.owns(event.message.topic, event.message.partition):
-            return  # revoked while queued: the new owner applies it
+        if not self.owns(event.message):
+            release_stale([event], self.owns)
+            return  # fetched before a rebalance: the new generation reads it again
         scope = event.message.partition
         message = orjson.loads(event.value)
         store = TableWindowStore(self.tables.windows, self.index.scope(scope), event)
@@ -272,7 +290,11 @@ class StageWindowsAgent:
             for source_partition, watermark in message["w"].items():
                 closed.extend(self.windows.advance(int(source_partition), watermark, store, heard))
         await self._emit(closed)
-        store.flush()
+        # A rebalance during the sends hands the partition on: its owner applies the message again.
+        if self.owns(event.message):
+            store.flush()
+        else:
+            release_stale([event], self.owns)
 
     async def _emit(self, closed: Sequence[StageWindowResult]) -> None:
         # Delivered before the window is marked emitted: a crash may repeat a result, never lose it.

@@ -17,7 +17,7 @@ from typing import Any
 import faust
 import orjson
 from faust.streams import _current_event
-from faust.types import EventT
+from faust.types import EventT, Message
 
 from pipeline.domain.churn import CustomerState, StateDecodeError
 from pipeline.domain.partitioning import kafka_partition
@@ -68,10 +68,10 @@ class BatchCustomerStore:
         self._cache[customer_id] = state
         self._dirty[customer_id] = (state, self.current)
 
-    def flush(self, owns: Callable[[str, int], bool]) -> None:
-        """Write each changed state once, skipping partitions revoked meanwhile (their owner redoes them)."""
+    def flush(self, owns: Callable[[Message], bool]) -> None:
+        """Write each changed state once, skipping records no longer current (their new owner redoes them)."""
         for customer_id, (state, event) in self._dirty.items():
-            if owns(event.message.topic, event.message.partition):
+            if owns(event.message):
                 write_as(event, self.table, customer_id.encode(), state.to_bytes())
         self._dirty.clear()
         self._cache.clear()
@@ -139,11 +139,11 @@ class BatchWatermarkStore:
         state.last_offset = max(state.last_offset, self.current.message.offset)
         self._dirty[partition] = self.current
 
-    def flush(self, owns: Callable[[str, int], bool]) -> dict[int, int]:
+    def flush(self, owns: Callable[[Message], bool]) -> dict[int, int]:
         """Write the touched partitions' watermarks; return them (they are announced to the window side)."""
         changed: dict[int, int] = {}
         for partition, event in self._dirty.items():
-            if not owns(event.message.topic, partition):
+            if not owns(event.message):
                 continue
             state = self._partitions[partition]
             write_as(event, self.table, f"{partition}".encode(), state.to_bytes())

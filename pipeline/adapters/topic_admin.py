@@ -16,9 +16,27 @@ from pipeline.domain.errors import ConfigurationError
 log = logging.getLogger(__name__)
 
 
+def contributions_topic_name(settings: Settings) -> str:
+    """The internal topic that carries per-stage window contributions from the enrichment agent."""
+    return f"{settings.worker.app_id}-stage-contributions"
+
+
 def product_topics(settings: Settings) -> list[str]:
+    """Every topic the worker consumes or produces, the internal contributions topic included.
+
+    The contributions topic is created here, before the worker subscribes: left to Faust, it is declared
+    while the consumer joins its group, and a first assignment made before it exists leaves the window agent
+    without partitions until the next metadata refresh (minutes).
+    """
     topics = settings.topics
-    return [topics.interactions, topics.enriched, topics.alerts, topics.stage_emotions, topics.dlq]
+    return [
+        topics.interactions,
+        topics.enriched,
+        topics.alerts,
+        topics.stage_emotions,
+        topics.dlq,
+        contributions_topic_name(settings),
+    ]
 
 
 def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> None:

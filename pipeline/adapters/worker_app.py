@@ -10,7 +10,7 @@ from typing import Any, cast
 
 import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
-from faust.types import TP
+from faust.types import Message
 from prometheus_client import CollectorRegistry
 
 from pipeline import __version__
@@ -20,7 +20,7 @@ from pipeline.adapters.faust_app import create_app
 from pipeline.adapters.metrics import PipelineMetrics
 from pipeline.adapters.risk_levels import risk_level_counts
 from pipeline.adapters.table_stores import BytesTable, WindowIndex
-from pipeline.adapters.topic_admin import ensure_topics
+from pipeline.adapters.topic_admin import contributions_topic_name, ensure_topics
 from pipeline.adapters.web import attach_operations
 from pipeline.assembly import Components, assemble
 from pipeline.config import Settings
@@ -42,10 +42,6 @@ class Worker:
     topics: Topics
     tables: Tables
     index: WindowIndex
-
-
-def contributions_topic_name(settings: Settings) -> str:
-    return f"{settings.worker.app_id}-stage-contributions"
 
 
 def build_worker(settings: Settings, registry: CollectorRegistry | None = None) -> Worker:
@@ -97,9 +93,12 @@ def build_worker(settings: Settings, registry: CollectorRegistry | None = None) 
 def _attach_agents(worker: Worker) -> None:
     app, settings = worker.app, worker.settings
 
-    def owns(topic: str, partition: int) -> bool:
-        """Whether this worker is assigned the partition right now (it changes during a rebalance)."""
-        return TP(topic, partition) in app.consumer.assignment()
+    def owns(message: Message) -> bool:
+        """Whether the record was fetched in this consumer generation and its partition is still ours."""
+        return (
+            message.generation_id == app.consumer_generation_id
+            and message.tp in app.consumer.assignment()
+        )
 
     interactions = InteractionsAgent(
         worker.components.processor,

@@ -3,9 +3,9 @@
 More than 10,000 malformed and adversarial records (random bytes, truncated and oversized JSON, deep
 nesting, wrong types, invalid UTF-8, NaN and out-of-range numbers, texts one character over the limit,
 unknown enum values, far-future event times, wrong, missing and unreadable keys, tombstones) are
-interleaved with valid events, including awkward valid ones (texts of exactly 20,000 characters, timestamps in year 1 and in 1970 at +14:00,
-control characters, unknown journeys and languages, unknown nested fields). One worker subprocess consumes
-them all from a real broker. Then:
+interleaved with valid events, including awkward valid ones (texts of exactly 20,000 characters,
+timestamps in year 1 and in 1970 at +14:00, control characters, unknown journeys and languages, unknown
+nested fields). One worker subprocess consumes them all from a real broker. Then:
 
 - every bad record is in the dead-letter topic exactly once, with its original bytes, position and an
   error kind allowed for how it was broken, and a message;
@@ -458,7 +458,7 @@ def _http(port: int, path: str) -> tuple[int, str]:
 
 
 def _identity(key: bytes | None, value: bytes | None) -> tuple[str | None, str]:
-    """How a bad record is recognised in the dead-letter topic: its key and the part of its value kept there."""
+    """How a bad record is found in the dead-letter topic: its key and the part of its value kept there."""
     kept = (value or b"")[:MAX_DEAD_LETTER_ORIGINAL_BYTES]
     return (None if key is None else base64.b64encode(key).decode(), base64.b64encode(kept).decode())
 
