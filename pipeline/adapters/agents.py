@@ -55,16 +55,14 @@ def owns_everything(message: faust.types.Message) -> bool:
     return True
 
 
-def release_stale(events: Sequence[Event], owns: Ownership) -> None:
-    """Keep Faust from acking records that are no longer current (see ``Ownership``).
+def release(message: faust.types.Message) -> None:
+    """Keep Faust from acking a record that is no longer current (see ``Ownership``).
 
     A stale record that is acked lands in the new generation's ack list and can move the committed offset
     past records the new generation has not applied yet; a crash then loses them. Marked as acked already,
     its ack is a no-op, and its fresh copy is acked when processed.
     """
-    for event in events:
-        if not owns(event.message):
-            event.message.acked = True
+    message.acked = True
 
 
 CLOUDEVENTS_HEADERS = [("content-type", b"application/cloudevents+json")]
@@ -220,7 +218,9 @@ class InteractionsAgent:
             heartbeat = watermark_message(announced)
             for target in range(self.partitions):
                 await self.topics.contributions.send(key=None, value=heartbeat, partition=target)
-        release_stale(batch, self.owns)
+        for event in batch:
+            if not self.owns(event.message):
+                release(event.message)
 
     async def _send(self, outputs: RecordOutputs) -> None:
         if outputs.dead_letter is not None:
@@ -277,7 +277,7 @@ class StageWindowsAgent:
 
     async def process(self, event: Event) -> None:
         if not self.owns(event.message):
-            release_stale([event], self.owns)
+            release(event.message)
             return  # fetched before a rebalance: the new generation reads it again
         scope = event.message.partition
         message = orjson.loads(event.value)
@@ -294,7 +294,7 @@ class StageWindowsAgent:
         if self.owns(event.message):
             store.flush()
         else:
-            release_stale([event], self.owns)
+            release(event.message)
 
     async def _emit(self, closed: Sequence[StageWindowResult]) -> None:
         # Delivered before the window is marked emitted: a crash may repeat a result, never lose it.

@@ -56,7 +56,7 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> None:
             f"cannot reach Kafka at {settings.kafka.bootstrap_servers}: {error}",
         ) from None
     try:
-        existing = _partition_counts(admin)
+        existing = partition_counts(admin)
         missing = [name for name in product_topics(settings) if name not in existing]
         if missing and not settings.topics.create:
             raise ConfigurationError(
@@ -70,7 +70,7 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> None:
                     [NewTopic(name, expected, settings.topics.replication_factor) for name in missing]
                 )
             log.info("created topics", extra={"topics": missing, "partitions": expected})
-            existing = _partition_counts(admin)
+            existing = partition_counts(admin)
         wrong = {
             name: existing[name]
             for name in product_topics(settings)
@@ -87,10 +87,11 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> None:
         admin.close()
 
 
-def _partition_counts(admin: KafkaAdminClient) -> dict[str, int]:
+def partition_counts(admin: KafkaAdminClient, names: list[str] | None = None) -> dict[str, int]:
+    """Partitions per existing topic (all topics, or the ``names`` given)."""
     # kafka-python 2.x names the topic "topic", 3.x "name".
     return {
         topic.get("name") or topic["topic"]: len(topic["partitions"])
-        for topic in admin.describe_topics()
+        for topic in admin.describe_topics(names)
         if not topic.get("error_code")
     }

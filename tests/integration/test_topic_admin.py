@@ -6,7 +6,12 @@ import pytest
 from kafka import KafkaAdminClient
 from support.kafka import create_topics
 
-from pipeline.adapters.topic_admin import contributions_topic_name, ensure_topics, product_topics
+from pipeline.adapters.topic_admin import (
+    contributions_topic_name,
+    ensure_topics,
+    partition_counts,
+    product_topics,
+)
 from pipeline.config import Settings, load_settings
 from pipeline.domain.errors import ConfigurationError
 
@@ -32,13 +37,12 @@ def _settings(bootstrap: str, unique: str, *, partitions: int = 3, create: bool 
 def _partition_counts(bootstrap: str, names: list[str]) -> dict[str, int]:
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
     try:
-        described = admin.describe_topics(names)
+        return partition_counts(admin, names)
     finally:
         admin.close()
-    return {(topic.get("name") or topic["topic"]): len(topic["partitions"]) for topic in described}
 
 
-def test_every_topic_is_created_with_the_configured_partitions_before_the_worker_subscribes(
+def test_every_topic_the_worker_uses_is_created_with_the_configured_partitions(
     bootstrap: str, unique: str
 ) -> None:
     settings = _settings(bootstrap, unique)
