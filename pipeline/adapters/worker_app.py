@@ -14,7 +14,7 @@ from faust.types import Message
 from prometheus_client import CollectorRegistry
 
 from pipeline import __version__
-from pipeline.adapters.agents import InteractionsAgent, StageWindowsAgent, Tables, Topics
+from pipeline.adapters.agents import InteractionsAgent, Ownership, StageWindowsAgent, Tables, Topics
 from pipeline.adapters.connection_check import check_connection
 from pipeline.adapters.faust_app import create_app
 from pipeline.adapters.metrics import PipelineMetrics
@@ -93,12 +93,7 @@ def build_worker(settings: Settings, registry: CollectorRegistry | None = None) 
 def _attach_agents(worker: Worker) -> None:
     app, settings = worker.app, worker.settings
 
-    def owns(message: Message) -> bool:
-        """Whether the record was fetched in this consumer generation and its partition is still ours."""
-        return (
-            message.generation_id == app.consumer_generation_id
-            and message.tp in app.consumer.assignment()
-        )
+    owns = current_records(app)
 
     interactions = InteractionsAgent(
         worker.components.processor,
@@ -139,6 +134,19 @@ def _attach_agents(worker: Worker) -> None:
 
     app.on_partitions_revoked.connect(forget_window_index)
     app.on_partitions_assigned.connect(reindex_windows)
+
+
+def current_records(app: faust.App) -> Ownership:
+    """Whether a record may still change state: fetched in this consumer generation, from a partition still
+    assigned (see ``agents.Ownership``)."""
+
+    def owns(message: Message) -> bool:
+        return (
+            message.generation_id == app.consumer_generation_id
+            and message.tp in app.consumer.assignment()
+        )
+
+    return owns
 
 
 def _attach_health(worker: Worker) -> None:

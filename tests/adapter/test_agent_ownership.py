@@ -1,0 +1,183 @@
+"""The interactions agent around a rebalance: nothing in flight writes once its records stop being current.
+
+The agent is the real one with the real processor; topics and tables are in-memory stand-ins that record
+what was sent and written, and the ownership check is a switch the test flips between two awaits, where a
+rebalance or a stop can begin in a running worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import orjson
+import pytest
+
+from pipeline.adapters.agents import InteractionsAgent, Tables, Topics
+from pipeline.assembly import assemble
+from pipeline.config import load_settings
+from pipeline.metrics_port import NullMetrics
+from pipeline.processor import Processor
+
+CUSTOMER = "cust-7"
+
+
+@dataclass
+class RecordingTopic:
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    before_each_send: Any = None
+
+    async def send(self, **message: Any) -> None:
+        if self.before_each_send is not None:
+            self.before_each_send()
+        self.sent.append(message)
+
+
+class RecordingTable(dict[bytes, bytes]):
+    name = "recording"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[bytes] = []
+
+    def __setitem__(self, key: bytes, value: bytes) -> None:
+        self.writes.append(key)
+        super().__setitem__(key, value)
+
+
+@dataclass
+class Message:
+    value: bytes
+    key: bytes
+    offset: int
+    topic: str = "cx.interactions"
+    partition: int = 0
+    acked: bool = False
+
+
+@dataclass
+class Event:
+    message: Message
+
+
+@dataclass
+class Ownership:
+    current: bool = True
+    checks: int = 0
+
+    def __call__(self, message: object) -> bool:
+        self.checks += 1
+        return self.current
+
+
+@pytest.fixture(scope="module")
+def processor() -> Processor:
+    return assemble(load_settings(), NullMetrics()).processor
+
+
+def bad_call(event_id: str, day: int) -> Event:
+    value = orjson.dumps(
+        {
+            "event_id": event_id,
+            "customer_id": CUSTOMER,
+            "occurred_at": f"2026-03-{day:02d}T10:00:00+00:00",
+            "channel": "phone",
+            "journey": "telecom",
+            "text": "On hold for an hour, transferred three times, nobody helped. I am furious!",
+            "signals": {"hold_seconds": 3600, "transfers": 3},
+        }
+    )
+    return Event(Message(value, CUSTOMER.encode(), offset=day))
+
+
+def agent_for(processor: Processor, owns: Ownership) -> tuple[InteractionsAgent, Tables]:
+    topics = Topics(*(cast(Any, RecordingTopic()) for _ in range(6)))
+    tables = Tables(*(cast(Any, RecordingTable()) for _ in range(4)))
+    return InteractionsAgent(processor, topics, tables, partitions=2, owns=owns), tables
+
+
+async def test_a_current_batch_writes_each_customer_once(processor: Processor) -> None:
+    agent, tables = agent_for(processor, Ownership())
+    batch = [bad_call("e1", 1), bad_call("e2", 2), bad_call("e3", 3)]
+
+    await agent.process_batch(cast(Any, batch))
+
+    customers = cast(RecordingTable, tables.customers)
+    assert customers.writes == [CUSTOMER.encode()]
+    assert not any(event.message.acked for event in batch), "Faust acks them after the batch"
+    alerts = cast(RecordingTopic, agent.topics.alerts).sent
+    levels = [orjson.loads(alert["value"])["data"]["level"] for alert in alerts]
+    assert levels == ["at_risk", "churn_threshold"]
+
+
+async def test_a_rebalance_starting_mid_batch_writes_nothing_and_acks_nothing(processor: Processor) -> None:
+    owns = Ownership()
+    agent, tables = agent_for(processor, owns)
+    batch = [bad_call("e1", 1), bad_call("e2", 2), bad_call("e3", 3)]
+
+    def rebalance_begins() -> None:
+        owns.current = False
+
+    # The first record's enriched send is where the rebalance begins (an await, as in the worker).
+    cast(RecordingTopic, agent.topics.enriched).before_each_send = rebalance_begins
+
+    await agent.process_batch(cast(Any, batch))
+
+    assert all(not cast(RecordingTable, table).writes for table in vars(tables).values())
+    assert all(event.message.acked for event in batch), "released: Faust must not ack them"
+    enriched = cast(RecordingTopic, agent.topics.enriched).sent
+    assert len(enriched) == 1, "records after the rebalance began are not processed at all"
+
+
+async def test_records_no_longer_current_are_skipped_and_released(processor: Processor) -> None:
+    owns = Ownership(current=False)
+    agent, tables = agent_for(processor, owns)
+    batch = [bad_call("e1", 1)]
+
+    await agent.process_batch(cast(Any, batch))
+
+    assert cast(RecordingTopic, agent.topics.enriched).sent == []
+    assert cast(RecordingTable, tables.customers).writes == []
+    assert batch[0].message.acked
+
+
+@dataclass
+class FakeConsumer:
+    assigned: set[object]
+
+    def assignment(self) -> set[object]:
+        return self.assigned
+
+
+@dataclass
+class FakeApp:
+    consumer: FakeConsumer
+    consumer_generation_id: int = 4
+
+
+@dataclass
+class FetchedMessage:
+    tp: object
+    generation_id: int
+
+
+@pytest.mark.parametrize(
+    ("change", "current"),
+    [
+        ({}, True),
+        ({"consumer_generation_id": 5}, False),
+        ({"consumer": FakeConsumer(set())}, False),
+    ],
+    ids=["steady", "new-generation", "partition-revoked"],
+)
+def test_a_record_is_current_only_in_its_generation_and_assignment(
+    change: dict[str, Any], current: bool
+) -> None:
+    from pipeline.adapters.worker_app import current_records
+
+    tp = ("cx.interactions", 0)
+    app = FakeApp(FakeConsumer({tp}))
+    for name, value in change.items():
+        setattr(app, name, value)
+
+    assert current_records(cast(Any, app))(cast(Any, FetchedMessage(tp, generation_id=4))) is current
