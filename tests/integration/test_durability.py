@@ -33,6 +33,7 @@ EVENTS = 20_000
 CUSTOMERS = 600
 # Generous: a loaded 2-core machine processes a few hundred events per second.
 COMPLETION_TIMEOUT_S = 900
+WINDOW_COUNTS = ("events", "good", "neutral", "bad")
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,12 @@ class Deployment:
         assert {alert["id"] for alert in alerts} == set(expected.alerts), differing_alerts(alerts, expected)
         assert all(alert == expected.alerts[alert["id"]] for alert in alerts), "an alert id was re-used"
         assert {window["window_id"] for window in windows} == set(expected.windows)
-        assert all(window == expected.windows[window["window_id"]] for window in windows)
+        changed = [window for window in windows if window != expected.windows[window["window_id"]]]
+        assert not changed, "\n".join(
+            f"{window['window_id']}: events/good/neutral/bad {[window[k] for k in WINDOW_COUNTS]}, replay "
+            f"{[expected.windows[window['window_id']][k] for k in WINDOW_COUNTS]}"
+            for window in changed[:5]
+        )
         assert self.processed() >= expected.valid_events
 
 
