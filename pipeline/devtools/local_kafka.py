@@ -276,8 +276,7 @@ def _format_storage(java: str, libs: Path, config: Path, log4j: Path, scram: tup
         libs,
         "kafka.tools.StorageTool",
         "format",
-        "-t",
-        _cluster_id(),
+        f"--cluster-id={_cluster_id()}",
         "-c",
         str(config),
         "--ignore-formatted",
@@ -294,7 +293,12 @@ def _format_storage(java: str, libs: Path, config: Path, log4j: Path, scram: tup
 
 def _cluster_id() -> str:
     # KRaft cluster ids: 16 random bytes, URL-safe base64 without padding (as StorageTool random-uuid prints).
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode("ascii").rstrip("=")
+    # One id in 64 starts with "-", which a command line reads as an option; Kafka's own Uuid.randomUuid
+    # draws again in that case, and so do we (the "--cluster-id=" form above guards the call as well).
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode("ascii").rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 def _process_alive(pid: int) -> bool:
