@@ -43,7 +43,8 @@ def test_format_passes_the_id_joined_to_its_option(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(local_kafka.subprocess, "run", fake_run)
 
-    local_kafka._format_storage("java", tmp_path, tmp_path / "server.properties", tmp_path / "log4j.properties", ())
+    config, log4j = tmp_path / "server.properties", tmp_path / "log4j.properties"
+    local_kafka._format_storage("java", tmp_path, config, log4j, ())
 
     (command,) = calls
     assert "--cluster-id=-startsWithADash00000A" in command
