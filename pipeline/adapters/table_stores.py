@@ -42,6 +42,12 @@ def write_as(event: Event, table: BytesTable, key: bytes, value: bytes | None) -
         _current_event.reset(token)
 
 
+def event_in_context() -> Event | None:
+    """The event a table write made now belongs to (what ``write_as`` sets), if any."""
+    reference = _current_event.get(None)
+    return None if reference is None else reference()
+
+
 @dataclass
 class BatchCustomerStore:
     """Customer state for one batch: read through, write back once per customer at ``flush``."""
@@ -123,6 +129,9 @@ class BatchWatermarkStore:
             earlier = [pair for pair in state.checkpoints if pair[0] <= offset]
             state.watermark = earlier[-1][1] if earlier else None
             state.checkpoints = earlier
+            # The state is now as it was before ``offset``: the next batch of the redelivered range must build
+            # on what this one computes, not rewind again and lose it.
+            state.last_offset = offset - 1
             if not earlier or earlier[-1][0] != offset:
                 log.warning(
                     "no watermark checkpoint at a redelivered offset; lateness may differ",
@@ -235,9 +244,20 @@ class TableWindowStore:
         self._pending.clear()
 
 
+HEARD_KEPT = 16
+
+
 @dataclass
 class TableSourceWatermarks:
-    """The source watermarks one contributions partition has heard."""
+    """The source watermarks one contributions partition has heard, each with where in the partition it was.
+
+    Its changelog is not written atomically with the windows' changelog, so after a crash the stored
+    watermarks can be ahead of the stored windows: redelivered contributions would then find a window closed
+    before they were applied. Each source keeps its last few watermarks with the offset of the message that
+    announced them, and a message sees only those announced up to it, exactly as in the first run. A
+    source whose earlier values were dropped reads as not heard yet, which only delays closing, and a later
+    close gives the same result (what arrives after the watermark passed a window is late for it).
+    """
 
     table: BytesTable
     scope: int
@@ -245,14 +265,28 @@ class TableSourceWatermarks:
     event: Any
 
     def get_all(self) -> dict[int, int]:
+        offset = self.event.message.offset
         known: dict[int, int] = {}
         for source in range(self.sources):
-            raw = self.table.get(f"{self.scope}/{source}".encode())
-            if raw is not None:
-                known[source] = int(raw)
+            heard = [watermark for at, watermark in self._heard(source) if at <= offset]
+            if heard:
+                known[source] = heard[-1]
         return known
 
     def put(self, source_partition: int, watermark_ms: int) -> None:
-        write_as(
-            self.event, self.table, f"{self.scope}/{source_partition}".encode(), str(watermark_ms).encode()
-        )
+        offset = self.event.message.offset
+        history = [(at, watermark) for at, watermark in self._heard(source_partition) if at < offset]
+        history = [*history, (offset, watermark_ms)][-HEARD_KEPT:]
+        write_as(self.event, self.table, self._key(source_partition), orjson.dumps(history))
+
+    def _key(self, source: int) -> bytes:
+        return f"{self.scope}/{source}".encode()
+
+    def _heard(self, source: int) -> list[tuple[int, int]]:
+        raw = self.table.get(self._key(source))
+        if raw is None:
+            return []
+        decoded = orjson.loads(raw)
+        if isinstance(decoded, int):  # written before positions were kept: heard before everything
+            return [(-1, decoded)]
+        return [(int(at), int(watermark)) for at, watermark in decoded]
