@@ -46,12 +46,44 @@ DEAD_LETTER_REASONS: Final[tuple[str, ...]] = DEAD_LETTER_KINDS
 # The default lexicon engine takes tens of microseconds per event; a batched transformer engine can take
 # seconds. The buckets span both so p50 and p99 stay readable whichever engine is configured.
 ENRICHMENT_LATENCY_BUCKETS: Final[tuple[float, ...]] = (
-    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+    0.0001,
+    0.00025,
+    0.0005,
+    0.001,
+    0.0025,
+    0.005,
+    0.01,
+    0.025,
+    0.05,
+    0.1,
+    0.25,
+    0.5,
+    1.0,
+    2.5,
+    5.0,
 )
 # From "just happened" (0.1 s) to a back-fill of a month-old export (30 days).
 EVENT_AGE_BUCKETS: Final[tuple[float, ...]] = (
-    0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0, 7200.0,
-    21600.0, 86400.0, 259200.0, 604800.0, 2592000.0,
+    0.1,
+    0.25,
+    0.5,
+    1.0,
+    2.5,
+    5.0,
+    10.0,
+    30.0,
+    60.0,
+    120.0,
+    300.0,
+    600.0,
+    1800.0,
+    3600.0,
+    7200.0,
+    21600.0,
+    86400.0,
+    259200.0,
+    604800.0,
+    2592000.0,
 )
 # After this many events of one stage, an older event weighs half as much in the stage's valence gauge:
 # smooth enough not to jump on one angry message, quick enough to show a shift within minutes at
@@ -92,62 +124,123 @@ class PipelineMetrics:
         self._valence_weight = 1.0 - 0.5 ** (1.0 / valence_half_life_events)
         self._declared: list[MetricWrapperBase] = []
 
-        self._events = self._declare(Counter(
-            "events_total", "Input records by outcome: enriched, invalid (dead-lettered), duplicate "
-            "(event id already applied), late (enriched, but past the window grace period).",
-            ["outcome"], namespace=NAMESPACE, registry=registry,
-        ))
-        self._enrichment_latency = self._declare(Histogram(
-            "enrichment_latency_seconds", "Time to enrich one event (emotion, stage, experience, pace).",
-            namespace=NAMESPACE, registry=registry, buckets=ENRICHMENT_LATENCY_BUCKETS,
-        ))
-        self._event_age = self._declare(Histogram(
-            "event_age_seconds", "Processing time minus the event's occurred_at (0 for future-dated events).",
-            namespace=NAMESPACE, registry=registry, buckets=EVENT_AGE_BUCKETS,
-        ))
-        self._alerts = self._declare(Counter(
-            "alerts_total", "Churn-risk alerts sent, by level transition.",
-            ["transition"], namespace=NAMESPACE, registry=registry,
-        ))
-        self._alerts_suppressed = self._declare(Counter(
-            "alerts_suppressed_total", "Churn-risk alerts held back by the per-customer cooldown.",
-            ["transition"], namespace=NAMESPACE, registry=registry,
-        ))
-        self._dead_letters = self._declare(Counter(
-            "dead_letters_total", "Records sent to the dead-letter topic, by reason.",
-            ["reason"], namespace=NAMESPACE, registry=registry,
-        ))
-        self._customers = self._declare(Gauge(
-            "customers", "Tracked customers per risk level, as counted by this worker.",
-            ["level"], namespace=NAMESPACE, registry=registry,
-        ))
-        self._stage_experiences = self._declare(Counter(
-            "stage_experiences_total",
-            "Enriched events per journey stage and experience (good, neutral, bad).",
-            ["journey", "stage", "experience"], namespace=NAMESPACE, registry=registry,
-        ))
-        self._stage_valence = self._declare(Gauge(
-            "stage_valence",
-            f"Exponentially weighted mean valence (-1..1) of the stage's recent events; half-life "
-            f"{valence_half_life_events} events.",
-            ["journey", "stage"], namespace=NAMESPACE, registry=registry,
-        ))
-        self._windows_emitted = self._declare(Counter(
-            "stage_windows_emitted_total", "Closed per-stage emotion windows sent.",
-            namespace=NAMESPACE, registry=registry,
-        ))
-        self._consumer_lag = self._declare(Gauge(
-            "consumer_lag", "Messages not yet committed: end offset minus committed offset.",
-            ["topic", "partition"], namespace=NAMESPACE, registry=registry,
-        ))
-        self._build_info = self._declare(Gauge(
-            "build_info", "Always 1; the labels say what is running.",
-            ["version", "engine", "engine_version", "python"], namespace=NAMESPACE, registry=registry,
-        ))
-        self._ready = self._declare(Gauge(
-            "ready", "1 when the worker is connected and its state recovered, else 0.",
-            namespace=NAMESPACE, registry=registry,
-        ))
+        self._events = self._declare(
+            Counter(
+                "events_total",
+                "Input records by outcome: enriched, invalid (dead-lettered), duplicate "
+                "(event id already applied), late (enriched, but past the window grace period).",
+                ["outcome"],
+                namespace=NAMESPACE,
+                registry=registry,
+            )
+        )
+        self._enrichment_latency = self._declare(
+            Histogram(
+                "enrichment_latency_seconds",
+                "Time to enrich one event (emotion, stage, experience, pace).",
+                namespace=NAMESPACE,
+                registry=registry,
+                buckets=ENRICHMENT_LATENCY_BUCKETS,
+            )
+        )
+        self._event_age = self._declare(
+            Histogram(
+                "event_age_seconds",
+                "Processing time minus the event's occurred_at (0 for future-dated events).",
+                namespace=NAMESPACE,
+                registry=registry,
+                buckets=EVENT_AGE_BUCKETS,
+            )
+        )
+        self._alerts = self._declare(
+            Counter(
+                "alerts_total",
+                "Churn-risk alerts sent, by level transition.",
+                ["transition"],
+                namespace=NAMESPACE,
+                registry=registry,
+            )
+        )
+        self._alerts_suppressed = self._declare(
+            Counter(
+                "alerts_suppressed_total",
+                "Churn-risk alerts held back by the per-customer cooldown.",
+                ["transition"],
+                namespace=NAMESPACE,
+                registry=registry,
+            )
+        )
+        self._dead_letters = self._declare(
+            Counter(
+                "dead_letters_total",
+                "Records sent to the dead-letter topic, by reason.",
+                ["reason"],
+                namespace=NAMESPACE,
+                registry=registry,
+            )
+        )
+        self._customers = self._declare(
+            Gauge(
+                "customers",
+                "Tracked customers per risk level, as counted by this worker.",
+                ["level"],
+                namespace=NAMESPACE,
+                registry=registry,
+            )
+        )
+        self._stage_experiences = self._declare(
+            Counter(
+                "stage_experiences_total",
+                "Enriched events per journey stage and experience (good, neutral, bad).",
+                ["journey", "stage", "experience"],
+                namespace=NAMESPACE,
+                registry=registry,
+            )
+        )
+        self._stage_valence = self._declare(
+            Gauge(
+                "stage_valence",
+                f"Exponentially weighted mean valence (-1..1) of the stage's recent events; half-life "
+                f"{valence_half_life_events} events.",
+                ["journey", "stage"],
+                namespace=NAMESPACE,
+                registry=registry,
+            )
+        )
+        self._windows_emitted = self._declare(
+            Counter(
+                "stage_windows_emitted_total",
+                "Closed per-stage emotion windows sent.",
+                namespace=NAMESPACE,
+                registry=registry,
+            )
+        )
+        self._consumer_lag = self._declare(
+            Gauge(
+                "consumer_lag",
+                "Messages not yet committed: end offset minus committed offset.",
+                ["topic", "partition"],
+                namespace=NAMESPACE,
+                registry=registry,
+            )
+        )
+        self._build_info = self._declare(
+            Gauge(
+                "build_info",
+                "Always 1; the labels say what is running.",
+                ["version", "engine", "engine_version", "python"],
+                namespace=NAMESPACE,
+                registry=registry,
+            )
+        )
+        self._ready = self._declare(
+            Gauge(
+                "ready",
+                "1 when the worker is connected and its state recovered, else 0.",
+                namespace=NAMESPACE,
+                registry=registry,
+            )
+        )
 
         # Children bound once: the hot path does dictionary lookups, not label validation.
         self._outcome = {outcome: self._events.labels(outcome) for outcome in OUTCOMES}

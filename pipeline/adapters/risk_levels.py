@@ -102,8 +102,9 @@ class RiskLevelCounts:
         try:
             state = CustomerState.from_bytes(raw)
         except StateDecodeError:
-            log.warning("unreadable customer state left out of the level counts",
-                        extra={"table": "customers"})
+            log.warning(
+                "unreadable customer state left out of the level counts", extra={"table": "customers"}
+            )
             return
         self.counts[customer_level(state, self.policy)] += 1
 

@@ -121,7 +121,8 @@ def _attach_journey_map(worker: Worker, guard: TokenGuard) -> None:
         async def fetch_peer(url: str, wanted: set[int]) -> PartitionWindows:
             params = {**query.params(), "partitions": ",".join(str(p) for p in sorted(wanted))}
             async with app.http_client.get(
-                url.rstrip("/") + INTERNAL_WINDOWS_PATH, params=params,
+                url.rstrip("/") + INTERNAL_WINDOWS_PATH,
+                params=params,
                 headers={"Authorization": request.headers.get("Authorization", "")},
                 timeout=aiohttp.ClientTimeout(total=PEER_TIMEOUT_SECONDS),
             ) as answer:
@@ -129,16 +130,25 @@ def _attach_journey_map(worker: Worker, guard: TokenGuard) -> None:
                 return decode_partition_windows(await answer.read())
 
         gathered = await gather_windows(local, owners.self_url, owners.owners(), partitions, fetch_peer)
-        built = build_journey_map(catalog, query.journey, gathered.windows, aggregation,
-                                  window_size_seconds=query.window_size_seconds,
-                                  range_start_ms=query.range_start_ms, range_end_ms=query.range_end_ms)
-        return json_response(self, {
-            **built.model_dump(mode="json"),
-            "complete": not gathered.missing_partitions,
-            "missing_partitions": gathered.missing_partitions,
-            "partitions": partitions,
-            "workers": gathered.workers,
-        })
+        built = build_journey_map(
+            catalog,
+            query.journey,
+            gathered.windows,
+            aggregation,
+            window_size_seconds=query.window_size_seconds,
+            range_start_ms=query.range_start_ms,
+            range_end_ms=query.range_end_ms,
+        )
+        return json_response(
+            self,
+            {
+                **built.model_dump(mode="json"),
+                "complete": not gathered.missing_partitions,
+                "missing_partitions": gathered.missing_partitions,
+                "partitions": partitions,
+                "workers": gathered.workers,
+            },
+        )
 
     @app.page(INTERNAL_WINDOWS_PATH)
     async def stage_windows(self: View, request: Request) -> Response:
@@ -173,8 +183,10 @@ def _attach_customer_risk(worker: Worker, guard: TokenGuard) -> None:
         return json_response(self, risk.model_dump(mode="json"))
 
     # Faust forwards the request, headers included, to the worker owning the key; the owner checks again.
-    routed = cast(Callable[..., Awaitable[Response]],
-                  app.table_route(table=customers, match_info="customer_id")(local_risk))
+    routed = cast(
+        Callable[..., Awaitable[Response]],
+        app.table_route(table=customers, match_info="customer_id")(local_risk),
+    )
 
     @app.page("/api/customers/{customer_id}/risk")
     async def risk(self: View, request: Request, customer_id: str) -> Response:
@@ -199,12 +211,15 @@ def _attach_page(worker: Worker) -> None:
 
     @worker.app.page("/journey-map")
     async def journey_map_html(self: View, request: Request) -> Response:
-        response: Response = self.html(page, headers={
-            "Content-Security-Policy": "default-src 'none'; script-src 'unsafe-inline'; "
-                                       "style-src 'unsafe-inline'; connect-src 'self'; img-src data:",
-            "Referrer-Policy": "no-referrer",
-            "Cache-Control": "no-store",
-        })
+        response: Response = self.html(
+            page,
+            headers={
+                "Content-Security-Policy": "default-src 'none'; script-src 'unsafe-inline'; "
+                "style-src 'unsafe-inline'; connect-src 'self'; img-src data:",
+                "Referrer-Policy": "no-referrer",
+                "Cache-Control": "no-store",
+            },
+        )
         return response
 
 
@@ -219,8 +234,11 @@ def _attach_lag(worker: Worker) -> None:
             await lag.refresh()
         except Exception as error:
             # A broker hiccup must not stop the timer; the next tick tries again.
-            log.warning("consumer lag not refreshed: %s", type(error).__name__,
-                        extra={"topic": worker.settings.topics.interactions})
+            log.warning(
+                "consumer lag not refreshed: %s",
+                type(error).__name__,
+                extra={"topic": worker.settings.topics.interactions},
+            )
 
     async def forget_revoked_lag(*args: Any, **kwargs: Any) -> None:
         # mode calls receivers as (sender, revoked, signal=...); the sender is the app.
@@ -252,8 +270,11 @@ def _attach_risk_levels(worker: Worker) -> None:
         owned = owned_customer_keys(assigned, partitions)
         counted = await levels.rebuild(customers.keys(), read_state, owned)
         if counted is not None:
-            log.info("customers per risk level recounted: %d customers", counted,
-                     extra={"table": customers.name, "partitions": sorted(assigned)})
+            log.info(
+                "customers per risk level recounted: %d customers",
+                counted,
+                extra={"table": customers.name, "partitions": sorted(assigned)},
+            )
 
     app.on_partitions_revoked.connect(levels_stale)
     app.on_partitions_assigned.connect(levels_stale)

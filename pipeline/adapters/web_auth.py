@@ -31,10 +31,16 @@ NOT_CONFIGURED = Refusal(
     "and send it as 'Authorization: Bearer <token>'",
     {},
 )
-MISSING = Refusal(401, "missing bearer token: send 'Authorization: Bearer <token>'",
-                  {"WWW-Authenticate": 'Bearer realm="emotion-pipeline"'})
-WRONG = Refusal(401, "invalid bearer token",
-                {"WWW-Authenticate": 'Bearer realm="emotion-pipeline", error="invalid_token"'})
+MISSING = Refusal(
+    401,
+    "missing bearer token: send 'Authorization: Bearer <token>'",
+    {"WWW-Authenticate": 'Bearer realm="emotion-pipeline"'},
+)
+WRONG = Refusal(
+    401,
+    "invalid bearer token",
+    {"WWW-Authenticate": 'Bearer realm="emotion-pipeline", error="invalid_token"'},
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,7 @@ class TokenGuard:
             return NOT_CONFIGURED
         if not authorization or not authorization.lower().startswith(BEARER_PREFIX):
             return MISSING
-        offered = authorization[len(BEARER_PREFIX):].strip()
+        offered = authorization[len(BEARER_PREFIX) :].strip()
         if not hmac.compare_digest(offered.encode(), expected.encode()):
             return WRONG
         return None

@@ -55,8 +55,10 @@ def _window_size(raw: str | None, window_sizes: Sequence[int]) -> int:
     except ValueError:
         size = -1
     if size not in window_sizes:
-        raise BadQuery(f"'window' must be one of the configured window sizes in seconds: "
-                       f"{', '.join(str(size) for size in window_sizes)}")
+        raise BadQuery(
+            f"'window' must be one of the configured window sizes in seconds: "
+            f"{', '.join(str(size) for size in window_sizes)}"
+        )
     return size
 
 

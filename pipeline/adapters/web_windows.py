@@ -81,10 +81,14 @@ def select_windows(
 
 def encode_partition_windows(found: PartitionWindows) -> bytes:
     """The internal endpoint's answer: covered partitions and ``[window id, stored window]`` pairs."""
-    return orjson.dumps({
-        "partitions": sorted(found.partitions),
-        "windows": [[window.key.window_id, orjson.Fragment(window.to_bytes())] for window in found.windows],
-    })
+    return orjson.dumps(
+        {
+            "partitions": sorted(found.partitions),
+            "windows": [
+                [window.key.window_id, orjson.Fragment(window.to_bytes())] for window in found.windows
+            ],
+        }
+    )
 
 
 def decode_partition_windows(raw: bytes) -> PartitionWindows:
@@ -117,8 +121,9 @@ async def gather_windows(
 ) -> GatheredWindows:
     """Merge this worker's windows with those of every other owner; a peer that fails covers nothing."""
     peers = {url: owned for url, owned in owners.items() if url != self_url and owned}
-    answers = await asyncio.gather(*(fetch_peer(url, owned) for url, owned in peers.items()),
-                                   return_exceptions=True)
+    answers = await asyncio.gather(
+        *(fetch_peer(url, owned) for url, owned in peers.items()), return_exceptions=True
+    )
     parts = [local]
     for url, answer in zip(peers, answers, strict=True):
         if isinstance(answer, BaseException):

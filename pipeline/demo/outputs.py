@@ -102,11 +102,13 @@ class OutputFollower:
             **kafka_python_config(self.settings.kafka), enable_auto_commit=False, auto_offset_reset="earliest"
         )
         try:
-            consumer.assign([
-                TopicPartition(topic, partition)
-                for topic in (topics.alerts, topics.dlq, topics.enriched)
-                for partition in range(topics.partitions)
-            ])
+            consumer.assign(
+                [
+                    TopicPartition(topic, partition)
+                    for topic in (topics.alerts, topics.dlq, topics.enriched)
+                    for partition in range(topics.partitions)
+                ]
+            )
             while not self._stopping.is_set():
                 for partition, messages in consumer.poll(timeout_ms=POLL_TIMEOUT_MS).items():
                     self._count(partition.topic, [message.value for message in messages])

@@ -87,8 +87,10 @@ def live_panel(state: LiveState, tally: OutputTally) -> Panel:
     grid.add_row(
         "alerts",
         Text.assemble(
-            (f"at_risk {at_risk}", LEVEL_STYLES["at_risk"]), "   ",
-            (f"churn_threshold {threshold}", LEVEL_STYLES["churn_threshold"]), "   ",
+            (f"at_risk {at_risk}", LEVEL_STYLES["at_risk"]),
+            "   ",
+            (f"churn_threshold {threshold}", LEVEL_STYLES["churn_threshold"]),
+            "   ",
             (f"recovered {recovered}", LEVEL_STYLES["ok"]),
         ),
     )
@@ -125,8 +127,13 @@ def journey_table(journey_map: JourneyMap, missing_partitions: list[int]) -> Tab
         title += f"  [incomplete: partitions {missing_partitions} did not answer]"
     table = Table(title=title, title_justify="left")
     for column, justify in (
-        ("stage", "left"), ("events", "right"), ("good/neutral/bad", "right"), ("mean valence", "right"),
-        ("pos:neg", "right"), ("top reason", "left"), ("dominant emotion", "left"),
+        ("stage", "left"),
+        ("events", "right"),
+        ("good/neutral/bad", "right"),
+        ("mean valence", "right"),
+        ("pos:neg", "right"),
+        ("top reason", "left"),
+        ("dominant emotion", "left"),
     ):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for stage in journey_map.stages:

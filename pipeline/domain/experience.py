@@ -101,10 +101,32 @@ class NoHumanReachedRule(BaseModel):
     help_channels: frozenset[Channel] = frozenset({"phone", "chat", "ivr", "email"})
     # Requests, not mentions: "thanks for your help" must not count as asking for it.
     help_phrases: tuple[str, ...] = (
-        "help me", "need help", "please help", "can you help", "can someone help", "speak to", "talk to",
-        "real person", "human", "agent", "representative", "operator", "customer service",
-        "帮帮我", "幫幫我", "请帮", "請幫", "需要帮助", "需要幫助", "转人工", "轉人工",
-        "人工服务", "人工服務", "真人", "客服", "救命",
+        "help me",
+        "need help",
+        "please help",
+        "can you help",
+        "can someone help",
+        "speak to",
+        "talk to",
+        "real person",
+        "human",
+        "agent",
+        "representative",
+        "operator",
+        "customer service",
+        "帮帮我",
+        "幫幫我",
+        "请帮",
+        "請幫",
+        "需要帮助",
+        "需要幫助",
+        "转人工",
+        "轉人工",
+        "人工服务",
+        "人工服務",
+        "真人",
+        "客服",
+        "救命",
     )
 
 
@@ -456,4 +478,3 @@ _CHECKS: Final[tuple[Callable[[_Facts, ExperienceRules], RuleFiring | None], ...
     _check_unresolved_repeat_contact,
     _check_voice_distress,
 )
-

@@ -17,8 +17,23 @@ Signed = Annotated[float, Field(ge=-1.0, le=1.0)]
 _VALUE = ConfigDict(frozen=True, extra="forbid")
 
 CueKind = Literal[
-    "word", "phrase", "idiom", "emoji", "emoticon", "negation", "intensifier", "diminisher",
-    "contrast", "punctuation", "caps", "repetition", "sarcasm", "selected", "voice", "signal", "model",
+    "word",
+    "phrase",
+    "idiom",
+    "emoji",
+    "emoticon",
+    "negation",
+    "intensifier",
+    "diminisher",
+    "contrast",
+    "punctuation",
+    "caps",
+    "repetition",
+    "sarcasm",
+    "selected",
+    "voice",
+    "signal",
+    "model",
     "language",
 ]
 

@@ -123,7 +123,7 @@ def _mask_iban(match: re.Match[str]) -> str:
     for end in range(len(parts), 0, -1):
         prefix = " ".join(parts[:end])
         if _is_iban(prefix):
-            return TOKENS["iban"] + candidate[len(prefix):]
+            return TOKENS["iban"] + candidate[len(prefix) :]
     return candidate
 
 

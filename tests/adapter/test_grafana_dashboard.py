@@ -20,8 +20,22 @@ PROVISIONING = ROOT / "deploy" / "grafana" / "provisioning"
 RULES = ROOT / "deploy" / "prometheus" / "rules.yml"
 
 PROMQL_KEYWORDS = frozenset(
-    {"by", "without", "on", "ignoring", "group_left", "group_right", "offset", "bool", "and", "or", "unless",
-     "inf", "nan", "atan2"}
+    {
+        "by",
+        "without",
+        "on",
+        "ignoring",
+        "group_left",
+        "group_right",
+        "offset",
+        "bool",
+        "and",
+        "or",
+        "unless",
+        "inf",
+        "nan",
+        "atan2",
+    }
 )
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`')
 _BRACES = re.compile(r"\{[^}]*\}")
@@ -43,7 +57,7 @@ def metric_names(expr: str) -> set[str]:
         expr = pattern.sub(" ", expr)
     names = set()
     for match in _IDENTIFIER.finditer(expr):
-        is_function = expr[match.end():].lstrip().startswith("(")
+        is_function = expr[match.end() :].lstrip().startswith("(")
         if not is_function and match[0].lower() not in PROMQL_KEYWORDS:
             names.add(match[0])
     return names
@@ -53,8 +67,10 @@ def metric_names(expr: str) -> set[str]:
     ("expr", "names"),
     [
         ("up", {"up"}),
-        ('sum by (outcome) (rate(pipeline_events_total{job="$job", outcome=~"a|b"}[$__rate_interval]))',
-         {"pipeline_events_total"}),
+        (
+            'sum by (outcome) (rate(pipeline_events_total{job="$job", outcome=~"a|b"}[$__rate_interval]))',
+            {"pipeline_events_total"},
+        ),
         ("histogram_quantile(0.99, sum by (le) (rate(latency_bucket[5m])))", {"latency_bucket"}),
         ("a / on (job) group_left b > 0.05 and on (job) c > 1e3", {"a", "b", "c"}),
         ("rate(x_total[1h] offset 7d) + job:x:rate5m", {"x_total", "job:x:rate5m"}),
@@ -86,9 +102,7 @@ def all_panels(panels: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 
 def dashboard_queries(dashboard: dict[str, Any]) -> list[str]:
     queries = [
-        target["expr"]
-        for panel in all_panels(dashboard["panels"])
-        for target in panel.get("targets", [])
+        target["expr"] for panel in all_panels(dashboard["panels"]) for target in panel.get("targets", [])
     ]
     for variable in dashboard["templating"]["list"]:
         if variable["type"] == "query":

@@ -20,12 +20,22 @@ from pipeline.logging_setup import CONTEXT_FIELDS, JsonLogFormatter, worker_logg
 
 SECRET_TEXT = "my card 4111 1111 1111 1111 was charged twice, I am furious"
 # Defined here, not on the line that raises: tracebacks quote the source line, and this test checks data.
-INVALID_EVENT = {"event_id": "ev-1", "customer_id": "c-1", "channel": "carrier-pigeon",
-                 "occurred_at": "2026-03-01T10:00:00Z", "text": SECRET_TEXT}
+INVALID_EVENT = {
+    "event_id": "ev-1",
+    "customer_id": "c-1",
+    "channel": "carrier-pigeon",
+    "occurred_at": "2026-03-01T10:00:00Z",
+    "text": SECRET_TEXT,
+}
 
 
-def record(message: str = "processed", *args: object, level: int = logging.INFO, exc_info: Any = None,
-           **extra: object) -> logging.LogRecord:
+def record(
+    message: str = "processed",
+    *args: object,
+    level: int = logging.INFO,
+    exc_info: Any = None,
+    **extra: object,
+) -> logging.LogRecord:
     log_record = logging.LogRecord("pipeline.test", level, __file__, 1, message, args, exc_info)
     log_record.__dict__.update(extra)
     return log_record
@@ -39,14 +49,29 @@ def formatted(log_record: logging.LogRecord) -> dict[str, Any]:
 
 
 def test_a_line_holds_time_level_logger_message_and_position() -> None:
-    line = formatted(record("dead-lettered a record: %s", "validation", level=logging.WARNING, topic="cx.in",
-                            partition=3, offset=42, event_id="ev-1", error_kind="validation"))
+    line = formatted(
+        record(
+            "dead-lettered a record: %s",
+            "validation",
+            level=logging.WARNING,
+            topic="cx.in",
+            partition=3,
+            offset=42,
+            event_id="ev-1",
+            error_kind="validation",
+        )
+    )
     assert line["level"] == "WARNING"
     assert line["logger"] == "pipeline.test"
     assert line["message"] == "dead-lettered a record: validation"
     assert line["time"].endswith("+00:00")
     assert {key: line[key] for key in ("topic", "partition", "offset", "event_id", "error_kind")} == {
-        "topic": "cx.in", "partition": 3, "offset": 42, "event_id": "ev-1", "error_kind": "validation"}
+        "topic": "cx.in",
+        "partition": 3,
+        "offset": 42,
+        "event_id": "ev-1",
+        "error_kind": "validation",
+    }
 
 
 @pytest.mark.parametrize("key", ["text", "customer_text", "payload", "event", "body", "value"])
@@ -56,8 +81,11 @@ def test_extra_keys_outside_the_allow_list_are_dropped(key: str) -> None:
     assert SECRET_TEXT not in orjson.dumps(line).decode()
 
 
-@given(st.dictionaries(st.text(min_size=1, max_size=12).filter(lambda k: k.isidentifier()),
-                       st.text(max_size=40), max_size=6))
+@given(
+    st.dictionaries(
+        st.text(min_size=1, max_size=12).filter(lambda k: k.isidentifier()), st.text(max_size=40), max_size=6
+    )
+)
 def test_only_allowed_context_fields_are_ever_written(extra: dict[str, str]) -> None:
     reserved = set(vars(record()))
     usable = {key: value for key, value in extra.items() if key not in reserved}

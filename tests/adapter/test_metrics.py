@@ -44,8 +44,14 @@ def label_values(registry: CollectorRegistry, sample_name: str, label: str) -> s
 
 
 def enrich(
-    metrics: PipelineMetrics, journey: str = "travel", stage: str = "booking", *, experience: str = "bad",
-    valence: float = -0.5, latency_s: float = 0.002, age_s: float = 4.0,
+    metrics: PipelineMetrics,
+    journey: str = "travel",
+    stage: str = "booking",
+    *,
+    experience: str = "bad",
+    valence: float = -0.5,
+    latency_s: float = 0.002,
+    age_s: float = 4.0,
 ) -> None:
     metrics.event_enriched(journey, stage, experience, valence=valence, latency_s=latency_s, age_s=age_s)
 
@@ -106,11 +112,18 @@ def test_outcome_verbs_count_their_outcome_only(
 )
 @pytest.mark.parametrize(
     ("transition", "label"),
-    [("at_risk", "at_risk"), ("churn_threshold", "churn_threshold"), ("recovered", "recovered"),
-     ("cust-42", "other")],
+    [
+        ("at_risk", "at_risk"),
+        ("churn_threshold", "churn_threshold"),
+        ("recovered", "recovered"),
+        ("cust-42", "other"),
+    ],
 )
 def test_alert_verbs_count_by_bounded_transition(
-    metrics: PipelineMetrics, registry: CollectorRegistry, verb_and_sample: tuple[str, str], transition: str,
+    metrics: PipelineMetrics,
+    registry: CollectorRegistry,
+    verb_and_sample: tuple[str, str],
+    transition: str,
     label: str,
 ) -> None:
     verb, sample = verb_and_sample
@@ -178,8 +191,12 @@ def test_build_info_has_one_series_with_the_latest_labels(
     metrics.set_build_info("0.2.0", "lexicon", "1.1", python="3.11.7")
 
     assert label_values(registry, "build_info", "version") == {"0.2.0"}
-    assert value(registry, "build_info", version="0.2.0", engine="lexicon", engine_version="1.1",
-                 python="3.11.7") == 1
+    assert (
+        value(
+            registry, "build_info", version="0.2.0", engine="lexicon", engine_version="1.1", python="3.11.7"
+        )
+        == 1
+    )
 
 
 def test_build_info_defaults_to_the_running_python(
@@ -218,16 +235,21 @@ def test_journey_and_stage_labels_come_only_from_configuration(
     enrich(metrics, *given, experience="good", valence=0.25)
     journey_label, stage_label = labelled
 
-    assert value(registry, "stage_experiences_total", journey=journey_label, stage=stage_label,
-                 experience="good") == 1
+    assert (
+        value(
+            registry, "stage_experiences_total", journey=journey_label, stage=stage_label, experience="good"
+        )
+        == 1
+    )
     assert value(registry, "stage_valence", journey=journey_label, stage=stage_label) == 0.25
 
 
 def test_unknown_experience_becomes_other(metrics: PipelineMetrics, registry: CollectorRegistry) -> None:
     enrich(metrics, experience="furious")
 
-    assert value(registry, "stage_experiences_total", journey="travel", stage="booking",
-                 experience="other") == 1
+    assert (
+        value(registry, "stage_experiences_total", journey="travel", stage="booking", experience="other") == 1
+    )
     assert "furious" not in label_values(registry, "stage_experiences_total", "experience")
 
 
@@ -351,7 +373,10 @@ def test_exposition_passes_promtool_check_metrics(
     exercise_every_verb(metrics)
 
     result = subprocess.run(
-        [promtool, "check", "metrics"], input=generate_latest(registry), capture_output=True, check=False,
+        [promtool, "check", "metrics"],
+        input=generate_latest(registry),
+        capture_output=True,
+        check=False,
         timeout=60,
     )
     assert result.returncode == 0, (result.stdout + result.stderr).decode()

@@ -34,7 +34,9 @@ async def client_for(tmp_path: Path) -> AsyncIterator[ClientFactory]:
 
     async def make(token: str | None) -> TestClient:
         worker_settings: dict[str, object] = {
-            "store": "memory", "workdir": tmp_path / f"w{len(clients)}", "app_id": f"web-test-{len(clients)}",
+            "store": "memory",
+            "workdir": tmp_path / f"w{len(clients)}",
+            "app_id": f"web-test-{len(clients)}",
         }
         if token is not None:
             worker_settings["api_token"] = token
@@ -63,8 +65,17 @@ async def client_for(tmp_path: Path) -> AsyncIterator[ClientFactory]:
         (TOKEN, f"Basic {TOKEN}", 401),
         (TOKEN, TOKEN, 401),
     ],
-    ids=["unset", "unset-with-header", "empty", "missing", "empty-bearer", "wrong", "longer", "basic",
-         "no-scheme"],
+    ids=[
+        "unset",
+        "unset-with-header",
+        "empty",
+        "missing",
+        "empty-bearer",
+        "wrong",
+        "longer",
+        "basic",
+        "no-scheme",
+    ],
 )
 async def test_customer_data_needs_the_configured_token(
     client_for: ClientFactory, path: str, configured: str | None, header: str | None, status: int
@@ -120,14 +131,22 @@ async def test_journeys_lists_stages_in_journey_order(client_for: ClientFactory)
 
 async def test_a_worker_without_partitions_answers_an_empty_incomplete_map(client_for: ClientFactory) -> None:
     client = await client_for(TOKEN)
-    response = await client.get("/api/journey-map?journey=travel&window=86400&from=2026-03-01T00:00:00Z",
-                                headers={"Authorization": f"Bearer {TOKEN}"})
+    response = await client.get(
+        "/api/journey-map?journey=travel&window=86400&from=2026-03-01T00:00:00Z",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
     body = await response.json()
     assert response.headers["Content-Type"].startswith("application/json")
     assert body == {
-        "journey": "travel", "window_size_seconds": 86400, "range_start": "2026-03-01T00:00:00Z",
-        "range_end": None, "stages": [], "complete": False, "missing_partitions": [0, 1, 2, 3],
-        "partitions": 4, "workers": 0,
+        "journey": "travel",
+        "window_size_seconds": 86400,
+        "range_start": "2026-03-01T00:00:00Z",
+        "range_end": None,
+        "stages": [],
+        "complete": False,
+        "missing_partitions": [0, 1, 2, 3],
+        "partitions": 4,
+        "workers": 0,
     }
 
 

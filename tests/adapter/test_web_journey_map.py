@@ -51,9 +51,15 @@ def worker_answer(replayed: ReplayRun, query: WindowQuery, owned: set[int]) -> P
 
 def build(replayed: ReplayRun, query: WindowQuery, windows: list[StoredWindow]) -> JourneyMap:
     components = replayed.components
-    return build_journey_map(components.journeys, query.journey, windows, components.windows.aggregation,
-                             window_size_seconds=query.window_size_seconds,
-                             range_start_ms=query.range_start_ms, range_end_ms=query.range_end_ms)
+    return build_journey_map(
+        components.journeys,
+        query.journey,
+        windows,
+        components.windows.aggregation,
+        window_size_seconds=query.window_size_seconds,
+        range_start_ms=query.range_start_ms,
+        range_end_ms=query.range_end_ms,
+    )
 
 
 async def gather(

@@ -38,7 +38,8 @@ def test_partition_lag(highwater: int, committed: int | None, earliest: int, lag
 def lag_series(registry: CollectorRegistry) -> dict[tuple[str, str], float]:
     return {
         (sample.labels["topic"], sample.labels["partition"]): sample.value
-        for family in registry.collect() if family.name == "emotion_pipeline_consumer_lag"
+        for family in registry.collect()
+        if family.name == "emotion_pipeline_consumer_lag"
         for sample in family.samples
     }
 

@@ -27,8 +27,10 @@ EVERY_KEY = owned_customer_keys(ALL, PARTITIONS)
 
 
 def gauge(registry: CollectorRegistry) -> dict[str, float | None]:
-    return {level: registry.get_sample_value("emotion_pipeline_customers", {"level": level})
-            for level in ("ok", "at_risk", "churn_threshold")}
+    return {
+        level: registry.get_sample_value("emotion_pipeline_customers", {"level": level})
+        for level in ("ok", "at_risk", "churn_threshold")
+    }
 
 
 def new_counts(registry: CollectorRegistry | None = None, chunk: int = 1000) -> RiskLevelCounts:
@@ -67,7 +69,7 @@ class Run:
 
 
 def batches(records: list[bytes], size: int) -> list[list[bytes]]:
-    return [records[start:start + size] for start in range(0, len(records), size)]
+    return [records[start : start + size] for start in range(0, len(records), size)]
 
 
 async def test_following_changes_gives_the_same_counts_as_a_recount() -> None:

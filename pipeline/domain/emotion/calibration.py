@@ -112,9 +112,7 @@ class Calibration(BaseModel):
             base = merged.setdefault(language, LanguageCalibration().model_dump())
             unknown = set(override) - {"thresholds", "intensity_scale"}
             if unknown:
-                raise ConfigurationError(
-                    f"emotion.calibration.{language}", f"unknown keys {sorted(unknown)}"
-                )
+                raise ConfigurationError(f"emotion.calibration.{language}", f"unknown keys {sorted(unknown)}")
             if "thresholds" in override:
                 base["thresholds"] = {**base["thresholds"], **override["thresholds"]}
             if "intensity_scale" in override:

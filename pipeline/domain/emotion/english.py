@@ -122,7 +122,7 @@ def _word_entries(weights: dict[str, Weights]) -> dict[str, WordEntry]:
 
 
 def _negative_contraction(word: str) -> bool:
-    """"don't", "isn't": a word that negates what follows without being listed as a negator."""
+    """ "don't", "isn't": a word that negates what follows without being listed as a negator."""
     return "'" in word and word.endswith("n't")
 
 

@@ -600,5 +600,6 @@ def sarcasm_pattern(markers: frozenset[int], lower_case_ascii: bool = False) -> 
     alternation = "|".join(SARCASM[index] for index in sorted(markers))
     return re.compile(alternation) if lower_case_ascii else re.compile(alternation, re.IGNORECASE)
 
+
 if any(re.search(r"(?<!\\)[A-Z]", pattern) for pattern in (*SARCASM, *(idiom for idiom, _ in IDIOMS))):
     raise RuntimeError("idiom and sarcasm patterns must be written in lower case (see IDIOM_PATTERNS_LOWER)")

@@ -34,10 +34,14 @@ _SCRIPT_RANGES: Final[tuple[tuple[str, int, int], ...]] = (
     ("thai", 0x0E00, 0x0E7F),
 )
 _SCRIPT_LANGUAGE: Final[dict[str, str]] = {
-    "kana": "ja", "hangul": "ko", "greek": "el", "arabic": "ar", "hebrew": "he", "devanagari": "hi",
+    "kana": "ja",
+    "hangul": "ko",
+    "greek": "el",
+    "arabic": "ar",
+    "hebrew": "he",
+    "devanagari": "hi",
     "thai": "th",
 }
-
 
 
 def _words(spaced: str) -> frozenset[str]:

@@ -44,7 +44,13 @@ from pipeline.domain.plutchik import PRIMARY_EMOTIONS, Emotion
 ENGINE_NAME: Final = "transformer"
 ENGINE_VERSION: Final = "1.0.0"
 OPTIONS: Final = (
-    "model_path", "device", "batch_size", "max_length", "languages", "threads", "calibration_file",
+    "model_path",
+    "device",
+    "batch_size",
+    "max_length",
+    "languages",
+    "threads",
+    "calibration_file",
 )
 MODEL_FILES: Final = ("model.onnx", "tokenizer.json", "labels.json")
 DEFAULT_BATCH_SIZE: Final = 32

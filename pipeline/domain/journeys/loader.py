@@ -181,4 +181,3 @@ class _FileParser(YamlReader):
                 )
             aliases[normalized] = target
         return aliases
-

@@ -74,9 +74,7 @@ class PhraseMatcher:
             self._phrases.setdefault(normalize_cue(phrase), phrase)
         latin = [key for key in self._phrases if _LATIN.match(key)]
         others = [key for key in self._phrases if not _LATIN.match(key)]
-        self._patterns = tuple(
-            _compile(keys, word_start=keys is latin) for keys in (latin, others) if keys
-        )
+        self._patterns = tuple(_compile(keys, word_start=keys is latin) for keys in (latin, others) if keys)
 
     def find_all(self, text: str) -> Iterator[PhraseMatch]:
         """Every phrase occurrence, overlapping ones included, in text order (longest first per position)."""
@@ -134,9 +132,7 @@ class StageMatcher:
             for keyword in stage.all_keywords():
                 # The loader refuses duplicates; setdefault keeps the earliest stage if one slips through.
                 self._stage_of.setdefault(keyword, index)
-        self._phrases = PhraseMatcher(
-            keyword for stage in journey.stages for keyword in stage.all_keywords()
-        )
+        self._phrases = PhraseMatcher(keyword for stage in journey.stages for keyword in stage.all_keywords())
         self._channel_stage: dict[str, int] = {}
         for index, stage in enumerate(journey.stages):
             for channel in stage.channels:
