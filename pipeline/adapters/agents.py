@@ -14,7 +14,6 @@ No exception escapes an agent loop: Faust would still ack the records (see FAUST
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
 from collections import defaultdict
@@ -25,6 +24,7 @@ from typing import Any, cast
 import faust
 import orjson
 
+from pipeline.adapters.deliveries import Deliveries
 from pipeline.adapters.risk_levels import LevelChange, RiskLevelCounts
 from pipeline.adapters.table_stores import (
     BatchCustomerStore,
@@ -156,6 +156,7 @@ class InteractionsAgent:
         partitions: int,
         levels: RiskLevelCounts | None = None,
         owns: Ownership = owns_everything,
+        deliveries: Deliveries | None = None,
     ) -> None:
         self.processor = processor
         self.topics = topics
@@ -163,6 +164,8 @@ class InteractionsAgent:
         self.partitions = partitions
         self.levels = levels
         self.owns = owns
+        # Its tables' changelog writes are tracked here too (see ``deliveries.track_changelog``).
+        self.deliveries = deliveries if deliveries is not None else Deliveries()
 
     async def run(self, stream: faust.StreamT[bytes], batch_size: int, within: float) -> AsyncIterator[None]:
         # take_events is missing from Faust's StreamT stub; it yields the events with their positions.
@@ -207,7 +210,11 @@ class InteractionsAgent:
                 group = (stage_key(contribution.journey, contribution.stage), message.partition)
                 contributions[group].append(outputs.contribution)
         for (key, source_partition), items in contributions.items():
-            await self.topics.contributions.send(key=key, value=contribution_message(source_partition, items))
+            self.deliveries.add(
+                await self.topics.contributions.send(
+                    key=key, value=contribution_message(source_partition, items)
+                )
+            )
         customers.flush(self.owns)
         if skipped:
             log.info("skipped records of revoked partitions", extra={"records": skipped})
@@ -217,7 +224,11 @@ class InteractionsAgent:
         if announced:
             heartbeat = watermark_message(announced)
             for target in range(self.partitions):
-                await self.topics.contributions.send(key=None, value=heartbeat, partition=target)
+                self.deliveries.add(
+                    await self.topics.contributions.send(key=None, value=heartbeat, partition=target)
+                )
+        # Faust acks the batch as soon as this returns: everything it produced must be on the broker first.
+        await self.deliveries.settle()
         for event in batch:
             if not self.owns(event.message):
                 release(event.message)
@@ -226,15 +237,17 @@ class InteractionsAgent:
         if outputs.dead_letter is not None:
             letter = outputs.dead_letter
             key = None if letter.original_key_base64 is None else outputs_key(letter.original_key_base64)
-            await self.topics.dlq.send(key=key, value=encode(letter))
+            self.deliveries.add(await self.topics.dlq.send(key=key, value=encode(letter)))
             return
         if outputs.customer_id is None:
             return
         key = outputs.customer_id.encode()
         if outputs.enriched is not None:
-            await self.topics.enriched.send(key=key, value=encode(outputs.enriched))
+            self.deliveries.add(await self.topics.enriched.send(key=key, value=encode(outputs.enriched)))
         for alert in outputs.alerts:
-            await self.topics.alerts.send(key=key, value=encode(alert), headers=CLOUDEVENTS_HEADERS)
+            self.deliveries.add(
+                await self.topics.alerts.send(key=key, value=encode(alert), headers=CLOUDEVENTS_HEADERS)
+            )
 
 
 def outputs_key(key_base64: str) -> bytes:
@@ -252,6 +265,7 @@ class StageWindowsAgent:
         index: WindowIndex,
         source_partitions: int,
         owns: Ownership = owns_everything,
+        deliveries: Deliveries | None = None,
     ) -> None:
         self.windows = windows
         self.topics = topics
@@ -259,6 +273,7 @@ class StageWindowsAgent:
         self.index = index
         self.source_partitions = source_partitions
         self.owns = owns
+        self.deliveries = deliveries if deliveries is not None else Deliveries()
 
     async def run(self, stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
         async for event in stream.events():
@@ -295,12 +310,13 @@ class StageWindowsAgent:
             store.flush()
         else:
             release(event.message)
+        # The window writes (and watermarks heard) reach their changelog before Faust acks the message.
+        await self.deliveries.settle()
 
     async def _emit(self, closed: Sequence[StageWindowResult]) -> None:
         # Delivered before the window is marked emitted: a crash may repeat a result, never lose it.
-        deliveries = [
-            await self.topics.stage_emotions.send(key=result.window_id.encode(), value=encode(result))
-            for result in closed
-        ]
-        if deliveries:
-            await asyncio.gather(*deliveries)
+        for result in closed:
+            self.deliveries.add(
+                await self.topics.stage_emotions.send(key=result.window_id.encode(), value=encode(result))
+            )
+        await self.deliveries.settle()

@@ -16,6 +16,7 @@ from prometheus_client import CollectorRegistry
 from pipeline import __version__
 from pipeline.adapters.agents import InteractionsAgent, Ownership, StageWindowsAgent, Tables, Topics
 from pipeline.adapters.connection_check import check_connection
+from pipeline.adapters.deliveries import Deliveries, track_changelog
 from pipeline.adapters.faust_app import create_app
 from pipeline.adapters.metrics import PipelineMetrics
 from pipeline.adapters.risk_levels import risk_level_counts
@@ -94,6 +95,12 @@ def _attach_agents(worker: Worker) -> None:
     app, settings = worker.app, worker.settings
 
     owns = current_records(app)
+    # Each agent waits for its own outputs and its own tables' changelog writes before Faust acks.
+    enrichment_sends, window_sends = Deliveries(), Deliveries()
+    track_changelog(worker.tables.customers, enrichment_sends)
+    track_changelog(worker.tables.source_watermarks, enrichment_sends)
+    track_changelog(worker.tables.windows, window_sends)
+    track_changelog(worker.tables.window_watermarks, window_sends)
 
     interactions = InteractionsAgent(
         worker.components.processor,
@@ -102,6 +109,7 @@ def _attach_agents(worker: Worker) -> None:
         settings.topics.partitions,
         levels=risk_level_counts(worker),
         owns=owns,
+        deliveries=enrichment_sends,
     )
     stage = StageWindowsAgent(
         worker.components.windows,
@@ -110,6 +118,7 @@ def _attach_agents(worker: Worker) -> None:
         worker.index,
         settings.topics.partitions,
         owns=owns,
+        deliveries=window_sends,
     )
 
     @app.agent(worker.topics.interactions, name="interactions", concurrency=1)
@@ -141,10 +150,7 @@ def current_records(app: faust.App) -> Ownership:
     assigned (see ``agents.Ownership``)."""
 
     def owns(message: Message) -> bool:
-        return (
-            message.generation_id == app.consumer_generation_id
-            and message.tp in app.consumer.assignment()
-        )
+        return message.generation_id == app.consumer_generation_id and message.tp in app.consumer.assignment()
 
     return owns
 

@@ -7,6 +7,7 @@ rebalance or a stop can begin in a running worker.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -27,10 +28,13 @@ class RecordingTopic:
     sent: list[dict[str, Any]] = field(default_factory=list)
     before_each_send: Any = None
 
-    async def send(self, **message: Any) -> None:
+    async def send(self, **message: Any) -> asyncio.Future[None]:
         if self.before_each_send is not None:
             self.before_each_send()
         self.sent.append(message)
+        delivered: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        delivered.set_result(None)
+        return delivered
 
 
 class RecordingTable(dict[bytes, bytes]):

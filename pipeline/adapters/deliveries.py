@@ -1,0 +1,52 @@
+"""Waiting for a unit of work's sends (outputs and changelog writes) to reach the broker before it is acked.
+
+Faust flushes its producer before committing offsets, but that flush returns after 0.1 s without a message
+leaving its buffer, which happens whenever aiokafka waits for room in a full batch: offsets could then be
+committed for records whose changelog writes were still buffered, and a crash would lose them (the records
+are never redelivered). So each agent waits for its own sends before it lets Faust ack what it processed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any
+
+from faust.types import FutureMessage
+
+from pipeline.adapters.table_stores import BytesTable
+
+
+class Deliveries:
+    """The sends of the current batch or message that the broker has not acknowledged yet."""
+
+    def __init__(self) -> None:
+        self._pending: list[Awaitable[Any]] = []
+
+    def add(self, delivery: Awaitable[Any]) -> None:
+        self._pending.append(delivery)
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    async def settle(self) -> None:
+        """Wait until every send so far is acknowledged (raises the first failure)."""
+        pending, self._pending = self._pending, []
+        if pending:
+            await asyncio.gather(*pending)
+
+
+def track_changelog(table: BytesTable, deliveries: Deliveries) -> None:
+    """Add every changelog write of ``table`` to ``deliveries``.
+
+    Faust's table assignment hides the future of the changelog message it sends; ``send_changelog`` is the
+    one place that returns it, and every write and delete goes through it.
+    """
+    send = table.send_changelog
+
+    def send_and_track(*args: Any, **kwargs: Any) -> FutureMessage:
+        delivery = send(*args, **kwargs)
+        deliveries.add(delivery)
+        return delivery
+
+    table.send_changelog = send_and_track  # type: ignore[method-assign]
