@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -53,6 +53,17 @@ copy of a later record first would let offset-based idempotency skip the earlier
 
 def owns_everything(message: faust.types.Message) -> bool:
     return True
+
+
+Readiness = Callable[[], Awaitable[None]]
+"""Waits until the tables are fully recovered and no rebalance is in progress. Faust can hand an agent
+records while a partition is still being assigned (even records from below the committed offset); read
+before recovery ends, a table answers with missing or old values, and a write then puts a stale value at
+the end of the changelog."""
+
+
+async def always_ready() -> None:
+    return None
 
 
 def release(message: faust.types.Message) -> None:
@@ -157,7 +168,9 @@ class InteractionsAgent:
         levels: RiskLevelCounts | None = None,
         owns: Ownership = owns_everything,
         deliveries: Deliveries | None = None,
+        ready: Readiness = always_ready,
     ) -> None:
+        self.ready = ready
         self.processor = processor
         self.topics = topics
         self.tables = tables
@@ -182,6 +195,7 @@ class InteractionsAgent:
             yield None
 
     async def process_batch(self, batch: Sequence[Event]) -> None:
+        await self.ready()
         customers = BatchCustomerStore(self.tables.customers)
         watermarks = BatchWatermarkStore(self.tables.source_watermarks)
         contributions: dict[tuple[bytes, int], list[SourcedContribution]] = defaultdict(list)
@@ -266,7 +280,9 @@ class StageWindowsAgent:
         source_partitions: int,
         owns: Ownership = owns_everything,
         deliveries: Deliveries | None = None,
+        ready: Readiness = always_ready,
     ) -> None:
+        self.ready = ready
         self.windows = windows
         self.topics = topics
         self.tables = tables
@@ -291,6 +307,7 @@ class StageWindowsAgent:
             yield None
 
     async def process(self, event: Event) -> None:
+        await self.ready()
         if not self.owns(event.message):
             release(event.message)
             return  # fetched before a rebalance: the new generation reads it again
@@ -306,6 +323,7 @@ class StageWindowsAgent:
                 closed.extend(self.windows.advance(int(source_partition), watermark, store, heard))
         await self._emit(closed)
         # A rebalance during the sends hands the partition on: its owner applies the message again.
+        await self.ready()
         if self.owns(event.message):
             store.flush()
         else:

@@ -85,81 +85,104 @@ class BatchCustomerStore:
 
 CHECKPOINTS_KEPT = 64
 
+Checkpoint = tuple[int, int | None]
+"""(offset, the partition's watermark before the record at that offset)."""
+
+
+def _decode_checkpoints(raw: bytes) -> list[Checkpoint]:
+    decoded = orjson.loads(raw)
+    checkpoints: list[Checkpoint] = [(int(offset), watermark) for offset, watermark in decoded["cp"]]
+    if "o" in decoded:  # the earlier layout also kept the watermark after its last offset
+        checkpoints = _upsert(checkpoints, (int(decoded["o"]) + 1, decoded["w"]))
+    return checkpoints
+
+
+def _upsert(checkpoints: list[Checkpoint], checkpoint: Checkpoint) -> list[Checkpoint]:
+    kept = [pair for pair in checkpoints if pair[0] != checkpoint[0]]
+    return sorted([*kept, checkpoint])[-CHECKPOINTS_KEPT:]
+
 
 @dataclass
-class _PartitionWatermark:
+class _BatchRun:
+    """One partition's watermark within a batch: where it started, whether that start is known exactly."""
+
     watermark: int | None
-    last_offset: int
-    checkpoints: list[tuple[int, int | None]]
-
-    def to_bytes(self) -> bytes:
-        return orjson.dumps({"w": self.watermark, "o": self.last_offset, "cp": self.checkpoints})
-
-    @classmethod
-    def from_bytes(cls, raw: bytes) -> _PartitionWatermark:
-        decoded = orjson.loads(raw)
-        return cls(decoded["w"], decoded["o"], [tuple(pair) for pair in decoded["cp"]])
+    exact: bool
+    checkpoints: list[Checkpoint]
 
 
 @dataclass
 class BatchWatermarkStore:
     """Source-partition watermarks, exact under redelivery, written once per batch.
 
-    Lateness must be judged against the watermark *as it was at the record's offset*. After a crash the stored
-    watermark can be ahead of the committed offset, so every batch records a checkpoint (its first offset on
-    the partition and the watermark before it); a redelivered record rewinds to the checkpoint at or below
-    its offset. Commits fall on batch boundaries, so the rewind is exact.
+    Lateness must be judged against the watermark *as it was at the record's offset*, whatever was processed
+    before: after a crash the stored watermark can be ahead of the committed offset, and Faust can even hand
+    out a few records from below the committed offset while a partition is being assigned. So nothing here
+    moves only forward. The table keeps checkpoints, each an offset with the watermark before it; every
+    batch starts from the checkpoint at or below its first record and, when done, records the watermark
+    after its last one. Commits fall on batch boundaries, so a redelivery starts at a checkpoint and is
+    exact; one that does not (logged) can only see a lower watermark, and never overwrites an exact one.
     """
 
     table: BytesTable
-    current: Any = None
-    _partitions: dict[int, _PartitionWatermark] = field(default_factory=dict)
+    _current: Any = None
+    _partitions: dict[int, _BatchRun] = field(default_factory=dict)
     _dirty: dict[int, Any] = field(default_factory=dict)
+    _last_seen: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def current(self) -> Any:
+        return self._current
+
+    @current.setter
+    def current(self, event: Any) -> None:
+        # Records that change no watermark (duplicates, dead letters) still move the checkpoint past them.
+        self._current = event
+        message = event.message
+        self._last_seen[message.partition] = max(self._last_seen.get(message.partition, -1), message.offset)
 
     def get(self, partition: int) -> int | None:
-        state = self._partitions.get(partition)
-        if state is None:
-            state = self._begin(partition, self.current.message.offset)
-        return state.watermark
+        run = self._partitions.get(partition)
+        if run is None:
+            run = self._begin(partition, self.current.message.offset)
+        return run.watermark
 
-    def _begin(self, partition: int, offset: int) -> _PartitionWatermark:
+    def _begin(self, partition: int, offset: int) -> _BatchRun:
         raw = self.table.get(f"{partition}".encode())
-        state = _PartitionWatermark(None, -1, []) if raw is None else _PartitionWatermark.from_bytes(raw)
-        if offset <= state.last_offset:
-            earlier = [pair for pair in state.checkpoints if pair[0] <= offset]
-            state.watermark = earlier[-1][1] if earlier else None
-            state.checkpoints = earlier
-            # The state is now as it was before ``offset``: the next batch of the redelivered range must build
-            # on what this one computes, not rewind again and lose it.
-            state.last_offset = offset - 1
-            if not earlier or earlier[-1][0] != offset:
-                log.warning(
-                    "no watermark checkpoint at a redelivered offset; lateness may differ",
-                    extra={"partition": partition, "offset": offset},
-                )
-        if not state.checkpoints or state.checkpoints[-1][0] != offset:
-            state.checkpoints = [*state.checkpoints, (offset, state.watermark)][-CHECKPOINTS_KEPT:]
-        self._partitions[partition] = state
-        return state
+        checkpoints = [] if raw is None else _decode_checkpoints(raw)
+        earlier = [pair for pair in checkpoints if pair[0] <= offset]
+        # At or past the newest checkpoint nothing was applied in between; below it only an exact one counts.
+        at_checkpoint = bool(earlier) and earlier[-1][0] == offset
+        exact = not checkpoints or offset >= checkpoints[-1][0] or at_checkpoint
+        if not exact:
+            log.warning(
+                "no watermark checkpoint at a redelivered offset; lateness may differ",
+                extra={"partition": partition, "offset": offset},
+            )
+        run = _BatchRun(earlier[-1][1] if earlier else None, exact, checkpoints)
+        self._partitions[partition] = run
+        return run
 
     def put(self, partition: int, watermark_ms: int) -> None:
-        state = self._partitions[partition]
-        state.watermark = watermark_ms
-        state.last_offset = max(state.last_offset, self.current.message.offset)
+        self._partitions[partition].watermark = watermark_ms
         self._dirty[partition] = self.current
 
     def flush(self, owns: Callable[[Message], bool]) -> dict[int, int]:
-        """Write the touched partitions' watermarks; return them (they are announced to the window side)."""
+        """Write the touched partitions' checkpoints; return their watermarks (for the window side)."""
         changed: dict[int, int] = {}
         for partition, event in self._dirty.items():
             if not owns(event.message):
                 continue
-            state = self._partitions[partition]
-            write_as(event, self.table, f"{partition}".encode(), state.to_bytes())
-            if state.watermark is not None:
-                changed[partition] = state.watermark
+            run = self._partitions[partition]
+            after = (self._last_seen[partition] + 1, run.watermark)
+            if run.exact or all(pair[0] != after[0] for pair in run.checkpoints):
+                checkpoints = _upsert(run.checkpoints, after)
+                write_as(event, self.table, f"{partition}".encode(), orjson.dumps({"cp": checkpoints}))
+            if run.watermark is not None:
+                changed[partition] = run.watermark
         self._dirty.clear()
         self._partitions.clear()
+        self._last_seen.clear()
         return changed
 
 
@@ -254,9 +277,10 @@ class TableSourceWatermarks:
     Its changelog is not written atomically with the windows' changelog, so after a crash the stored
     watermarks can be ahead of the stored windows: redelivered contributions would then find a window closed
     before they were applied. Each source keeps its last few watermarks with the offset of the message that
-    announced them, and a message sees only those announced up to it, exactly as in the first run. A
-    source whose earlier values were dropped reads as not heard yet, which only delays closing, and a later
-    close gives the same result (what arrives after the watermark passed a window is late for it).
+    announced them, and a message sees only those announced up to it, exactly as in the first run, even when
+    Faust redelivers messages from below the committed offset. A source whose earlier values were dropped
+    reads as not heard yet, which only delays closing, and a later close gives the same result (what arrives
+    after the watermark passed a window is late for it).
     """
 
     table: BytesTable
@@ -274,9 +298,10 @@ class TableSourceWatermarks:
         return known
 
     def put(self, source_partition: int, watermark_ms: int) -> None:
+        # What each offset announced is a fact of the (immutable) partition: kept, whatever order it is heard.
         offset = self.event.message.offset
-        history = [(at, watermark) for at, watermark in self._heard(source_partition) if at < offset]
-        history = [*history, (offset, watermark_ms)][-HEARD_KEPT:]
+        history = [(at, watermark) for at, watermark in self._heard(source_partition) if at != offset]
+        history = sorted([*history, (offset, watermark_ms)])[-HEARD_KEPT:]
         write_as(self.event, self.table, self._key(source_partition), orjson.dumps(history))
 
     def _key(self, source: int) -> bytes:

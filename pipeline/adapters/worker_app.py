@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import platform
 from collections.abc import AsyncIterator
@@ -14,7 +15,14 @@ from faust.types import Message
 from prometheus_client import CollectorRegistry
 
 from pipeline import __version__
-from pipeline.adapters.agents import InteractionsAgent, Ownership, StageWindowsAgent, Tables, Topics
+from pipeline.adapters.agents import (
+    InteractionsAgent,
+    Ownership,
+    Readiness,
+    StageWindowsAgent,
+    Tables,
+    Topics,
+)
 from pipeline.adapters.connection_check import check_connection
 from pipeline.adapters.deliveries import Deliveries, track_changelog
 from pipeline.adapters.faust_app import create_app
@@ -95,6 +103,7 @@ def _attach_agents(worker: Worker) -> None:
     app, settings = worker.app, worker.settings
 
     owns = current_records(app)
+    ready = tables_recovered(app)
     # Each agent waits for its own outputs and its own tables' changelog writes before Faust acks.
     enrichment_sends, window_sends = Deliveries(), Deliveries()
     track_changelog(worker.tables.customers, enrichment_sends)
@@ -110,6 +119,7 @@ def _attach_agents(worker: Worker) -> None:
         levels=risk_level_counts(worker),
         owns=owns,
         deliveries=enrichment_sends,
+        ready=ready,
     )
     stage = StageWindowsAgent(
         worker.components.windows,
@@ -119,6 +129,7 @@ def _attach_agents(worker: Worker) -> None:
         settings.topics.partitions,
         owns=owns,
         deliveries=window_sends,
+        ready=ready,
     )
 
     @app.agent(worker.topics.interactions, name="interactions", concurrency=1)
@@ -153,6 +164,34 @@ def current_records(app: faust.App) -> Ownership:
         return message.generation_id == app.consumer_generation_id and message.tp in app.consumer.assignment()
 
     return owns
+
+
+def tables_recovered(app: faust.App, poll_seconds: float = 0.05) -> Readiness:
+    """Waits until the tables are recovered for the current consumer generation (see ``agents.Readiness``).
+
+    Faust's own flags are not enough: between the end of a rebalance and the start of its recovery neither
+    ``rebalancing`` nor ``in_recovery`` is set, and ``completed`` stays set from the previous round, while
+    the consumer already hands out records. Faust sends ``on_rebalance_complete`` once a round's tables are
+    recovered (or had nothing to recover); the generation current at that moment is the recovered one.
+    """
+    recovered: list[int | None] = [None]
+
+    async def note_recovered(*args: Any, **kwargs: Any) -> None:
+        recovered[0] = app.consumer_generation_id
+
+    app.on_rebalance_complete.connect(note_recovered)
+
+    async def ready() -> None:
+        recovery = cast(Any, app.tables).recovery  # the TableManager stub lacks it
+        while (
+            app.rebalancing
+            or recovery.in_recovery
+            or recovered[0] is None
+            or recovered[0] != app.consumer_generation_id
+        ):
+            await asyncio.sleep(poll_seconds)
+
+    return ready
 
 
 def _attach_health(worker: Worker) -> None:

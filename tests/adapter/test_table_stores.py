@@ -21,13 +21,21 @@ class Event:
     message: Message
 
 
-def run_batches(table: dict[bytes, bytes], occurred: list[int], batches: list[range]) -> dict[int, int]:
-    """The watermark each record carries, computed as the processor does, batch by batch."""
+def run_batches(
+    table: dict[bytes, bytes],
+    occurred: list[int],
+    batches: list[range],
+    duplicates: frozenset[int] = frozenset(),
+) -> dict[int, int]:
+    """The watermark each record carries, computed as the processor does, batch by batch (a duplicate
+    changes no watermark and carries none)."""
     carried: dict[int, int] = {}
     for batch in batches:
         store = BatchWatermarkStore(cast(Any, table))
         for offset in batch:
             store.current = Event(Message(offset))
+            if offset in duplicates:
+                continue
             watermark = max(occurred[offset], store.get(0) or occurred[offset])
             store.put(0, watermark)
             carried[offset] = watermark
@@ -50,6 +58,18 @@ def test_a_redelivered_range_in_other_batches_carries_the_first_runs_watermarks(
     assert again == {offset: first[offset] for offset in range(5, 15)}
 
 
+def test_a_batch_ending_in_duplicates_leaves_an_exact_checkpoint_after_them(caplog: Any) -> None:
+    table: dict[bytes, bytes] = {}
+    first = run_batches(
+        table, OCCURRED, [range(5), range(5, 10), range(10, 15)], duplicates=frozenset({8, 9})
+    )
+
+    again = run_batches(table, OCCURRED, [range(10, 15)])
+
+    assert again == {offset: first[offset] for offset in range(10, 15)}
+    assert "no watermark checkpoint" not in caplog.text
+
+
 def test_a_redelivery_that_starts_between_checkpoints_never_raises_a_watermark() -> None:
     table: dict[bytes, bytes] = {}
     first = run_batches(table, OCCURRED, [range(5), range(5, 10), range(10, 15)])
@@ -57,6 +77,27 @@ def test_a_redelivery_that_starts_between_checkpoints_never_raises_a_watermark()
     again = run_batches(table, OCCURRED, [range(7, 9), range(9, 15)])
 
     assert all(again[offset] <= first[offset] for offset in again)
+
+
+def test_records_from_below_the_committed_offset_leave_later_watermarks_alone() -> None:
+    table: dict[bytes, bytes] = {}
+    first = run_batches(table, OCCURRED, [range(5), range(5, 10), range(10, 15)])
+
+    # While a partition is assigned Faust may deliver a few records from its start before seeking to the
+    # committed offset (here 10); then the committed records come, then new ones.
+    early = run_batches(table, OCCURRED, [range(3)])
+    again = run_batches(table, OCCURRED, [range(10, 15)])
+
+    assert early == {offset: first[offset] for offset in range(3)}
+    assert again == {offset: first[offset] for offset in range(10, 15)}
+
+
+def test_watermarks_stored_in_the_earlier_layout_are_read() -> None:
+    table = {b"0": orjson.dumps({"w": 900, "o": 9, "cp": [[0, None], [5, 140]]})}
+
+    carried = run_batches(table, OCCURRED, [range(10, 12)])
+
+    assert carried == {10: 900, 11: 900}
 
 
 def heard(table: dict[bytes, bytes], offset: int, sources: int = 2) -> TableSourceWatermarks:
@@ -75,15 +116,18 @@ def test_a_message_sees_the_watermarks_announced_up_to_it_and_none_after() -> No
     assert heard(table, 5).get_all() == {}, "redelivered before anything was heard: nothing may close"
 
 
-def test_hearing_again_after_a_crash_forgets_what_the_first_run_heard_later() -> None:
+def test_hearing_an_old_message_again_changes_nothing_heard_later() -> None:
     table: dict[bytes, bytes] = {}
     for offset, watermark in ((10, 1_000), (20, 2_000), (30, 3_000)):
         heard(table, offset).put(0, watermark)
 
+    # Faust can hand out messages from below the committed offset while a partition is being assigned.
     heard(table, 20).put(0, 2_000)
+    heard(table, 15).put(0, 1_500)
 
-    assert orjson.loads(table[b"0/0"]) == [[10, 1_000], [20, 2_000]]
-    assert heard(table, 35).get_all() == {0: 2_000}
+    assert orjson.loads(table[b"0/0"]) == [[10, 1_000], [15, 1_500], [20, 2_000], [30, 3_000]]
+    assert heard(table, 35).get_all() == {0: 3_000}
+    assert heard(table, 25).get_all() == {0: 2_000}
 
 
 def test_only_the_last_watermarks_are_kept() -> None:
