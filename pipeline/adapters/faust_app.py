@@ -6,18 +6,40 @@ import socket
 from datetime import timedelta
 
 import faust
+from faust.types import TP
+from faust.types.transports import ConsumerT
 
+from pipeline.adapters.consumer_guards import (
+    count_current_acks_only,
+    forget_read_positions,
+    keep_fetched_records,
+    read_uncommitted_from_the_start,
+)
 from pipeline.adapters.kafka_security import faust_credentials
 from pipeline.config import Settings, WorkerSettings
 
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
 
 
+class PipelineApp(faust.App):
+    """Faust's app with the consumer guards of ``consumer_guards``: after a rebalance a partition is read
+    from its committed offset, in order, and only what the current generation applied is committed."""
+
+    def _new_consumer(self) -> ConsumerT:
+        consumer = super()._new_consumer()
+        return read_uncommitted_from_the_start(self, count_current_acks_only(self, consumer))
+
+    async def _on_partitions_assigned(self, assigned: set[TP], generation_id: int = 0) -> None:
+        forget_read_positions(self.consumer, assigned, self.tables.changelog_topics)
+        keep_fetched_records(self)
+        await super()._on_partitions_assigned(assigned, generation_id)
+
+
 def create_app(settings: Settings) -> faust.App:
     """A Faust app with raw byte topics (our own codec decodes), at-least-once, and the configured store."""
     worker = settings.worker
     worker.workdir.mkdir(parents=True, exist_ok=True)
-    return faust.App(
+    return PipelineApp(
         worker.app_id,
         broker=[f"kafka://{server}" for server in settings.kafka.servers],
         broker_credentials=faust_credentials(settings.kafka),

@@ -1,0 +1,161 @@
+"""The consumer guards on Faust's real consumer (aiokafka driver, never started).
+
+The offsets asserted are Faust's own bookkeeping: what it would commit next (``_new_offset``), the number
+that decides what a crash or the next owner of a partition reads again, and the read positions below which
+it drops fetched records.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, cast
+
+import faust
+import pytest
+from faust.types import TP
+from faust.types.tuples import ConsumerMessage
+
+from pipeline.adapters.consumer_guards import (
+    count_current_acks_only,
+    forget_read_positions,
+    keep_fetched_records,
+    read_uncommitted_from_the_start,
+)
+from pipeline.adapters.faust_app import create_app
+from pipeline.config import load_settings
+
+TOPIC = "cx.interactions"
+PARTITION = TP(TOPIC, 0)
+COMMITTED = 100
+
+
+@pytest.fixture
+def app() -> faust.App:
+    return faust.App("consumer-guards-test", broker="kafka://127.0.0.1:9", store="memory://")
+
+
+async def subscribed_consumer(app: faust.App, guarded: bool) -> faust.types.transports.ConsumerT:
+    app.topics.add(app.topic(TOPIC))
+    # Faust learns which topics are acked when it subscribes; this is that step without a broker.
+    await app.topics._update_indices()
+    consumer = app.consumer
+    return count_current_acks_only(app, consumer) if guarded else consumer
+
+
+def message(offset: int, generation: int) -> ConsumerMessage:
+    return ConsumerMessage(
+        TOPIC, 0, offset, 0.0, 0, [], b"key", b"value", None, tp=PARTITION, generation_id=generation
+    )
+
+
+def rebalance_with_stale_skips(app: faust.App, consumer: faust.types.transports.ConsumerT) -> None:
+    """Generation 4 fetched 100..149; a rebalance skips (and acks) them; generation 5 applies 100..104."""
+    app.consumer_generation_id = 4
+    app.flow_control.suspend()  # the revoke: Faust's consumer has forgotten the partition's offsets
+    for offset in range(100, 150):
+        message(offset, generation=4).ack(consumer)
+    app.consumer_generation_id = 5
+    cast(Any, consumer)._committed_offset[PARTITION] = COMMITTED  # the seek to the committed offset
+    app.flow_control.resume()
+    for offset in range(100, 105):
+        message(offset, generation=5).ack(consumer)
+
+
+async def test_records_skipped_in_a_rebalance_do_not_move_the_commit(app: faust.App) -> None:
+    consumer = await subscribed_consumer(app, guarded=True)
+    rebalance_with_stale_skips(app, consumer)
+    assert cast(Any, consumer)._new_offset(PARTITION) == 105
+
+
+async def test_without_the_guard_faust_would_commit_past_records_not_applied(app: faust.App) -> None:
+    # Why the guard exists; if a Faust release fixes this, the test says so and the guard can go.
+    consumer = await subscribed_consumer(app, guarded=False)
+    rebalance_with_stale_skips(app, consumer)
+    assert cast(Any, consumer)._new_offset(PARTITION) == 150
+
+
+async def test_current_records_are_acked_as_before(app: faust.App) -> None:
+    consumer = await subscribed_consumer(app, guarded=True)
+    app.consumer_generation_id = 7
+    app.flow_control.resume()
+    cast(Any, consumer)._committed_offset[PARTITION] = COMMITTED
+    acked = [message(offset, generation=7) for offset in range(100, 110)]
+    assert all(record.ack(consumer) for record in acked)
+    assert cast(Any, consumer)._new_offset(PARTITION) == 110
+
+
+async def test_a_refused_ack_is_final_and_leaves_nothing_pending(app: faust.App) -> None:
+    consumer = await subscribed_consumer(app, guarded=True)
+    app.consumer_generation_id = 3
+    app.flow_control.resume()
+    stale = message(100, generation=2)
+    consumer.track_message(stale)
+    assert stale.ack(consumer) is False
+    assert stale.acked
+    assert stale not in cast(Any, consumer)._unacked_messages
+    app.consumer_generation_id = 2
+    assert stale.ack(consumer) is False  # acked once, a record never counts later either
+    assert cast(Any, consumer)._new_offset(PARTITION) is None
+
+
+async def test_the_worker_app_counts_current_acks_only(tmp_path: Path) -> None:
+    app = create_app(load_settings(worker={"workdir": str(tmp_path), "store": "memory"}))
+    consumer = await subscribed_consumer(app, guarded=False)  # the worker's own consumer, as built
+    rebalance_with_stale_skips(app, consumer)
+    assert cast(Any, consumer)._new_offset(PARTITION) == 105
+
+
+async def test_an_assignment_forgets_input_read_positions_and_keeps_changelog_ones(app: faust.App) -> None:
+    consumer = await subscribed_consumer(app, guarded=True)
+    changelog = TP("consumer-guards-test-customers-changelog", 0)
+    positions = cast(Any, consumer)._read_offset
+    positions[PARTITION] = 600  # written back by the fetch loop after the rebalance forgot it
+    positions[changelog] = 42
+
+    forget_read_positions(consumer, {PARTITION, changelog}, [changelog.topic])
+
+    assert PARTITION not in positions
+    assert positions[changelog] == 42
+
+
+async def test_resuming_the_flow_keeps_what_the_agents_were_handed(app: faust.App) -> None:
+    table = app.Table("customers")
+    agents_input = app.topic(TOPIC).clone(is_iterator=True)
+    changelog = app.topic(table.changelog_topic.get_topic_name()).clone(is_iterator=True)
+    for channel in (agents_input, changelog):
+        app.topics.add(channel)
+    keep_fetched_records(app)
+    for channel in (agents_input, changelog):
+        cast(Any, channel).queue.put_nowait(message(COMMITTED, generation=1))
+
+    app.flow_control.resume()  # what Faust does once a rebalance's recovery is done
+
+    assert cast(Any, agents_input).queue.qsize() == 1
+    assert cast(Any, changelog).queue.qsize() == 0  # recovery's buffers stay as Faust has them
+
+
+async def test_a_seek_back_moves_partitions_without_a_committed_offset_to_their_start(app: faust.App) -> None:
+    consumer: Any = await subscribed_consumer(app, guarded=True)
+    committed, uncommitted = PARTITION, TP(TOPIC, 1)
+    sought: dict[TP, int] = {}
+
+    # The broker side of Faust's consumer thread: one partition has a committed offset, one has none.
+    async def seek_to_committed() -> dict[TP, int | None]:
+        sought[committed] = COMMITTED
+        return {committed: COMMITTED, uncommitted: None}
+
+    async def earliest_offsets(*partitions: TP) -> dict[TP, int]:
+        return dict.fromkeys(partitions, 7)
+
+    async def seek_wait(partitions: dict[TP, int]) -> None:
+        sought.update(partitions)
+
+    consumer._thread.seek_to_committed = seek_to_committed
+    consumer._thread.assignment = lambda: {committed, uncommitted}
+    consumer._thread.earliest_offsets = earliest_offsets
+    consumer._thread.seek_wait = seek_wait
+    read_uncommitted_from_the_start(app, consumer)
+
+    await consumer.perform_seek()
+
+    assert sought == {committed: COMMITTED, uncommitted: 7}
