@@ -229,6 +229,11 @@ class InteractionsAgent:
                     key=key, value=contribution_message(source_partition, items)
                 )
             )
+        # A rebalance may have begun while the batch awaited its sends. Its partitions then still read as
+        # owned until the new generation is assigned, and a late state write would land among the next
+        # owner's changelog records (and move this worker's recorded changelog offset past them): wait it
+        # out, so that a partition handed on is seen as such and nothing of it is written from here.
+        await self.ready()
         customers.flush(self.owns)
         if skipped:
             log.info("skipped records of revoked partitions", extra={"records": skipped})

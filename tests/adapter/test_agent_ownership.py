@@ -94,10 +94,37 @@ def bad_call(event_id: str, day: int) -> Event:
     return Event(Message(value, CUSTOMER.encode(), offset=day))
 
 
-def agent_for(processor: Processor, owns: Ownership) -> tuple[InteractionsAgent, Tables]:
+@dataclass
+class Rebalance:
+    """Faust's rebalance as the agent sees it: once begun, partitions still read as owned until it is over."""
+
+    owns: Ownership
+    over: asyncio.Event = field(default_factory=asyncio.Event)
+    under_way: bool = False
+
+    def begin(self) -> None:
+        self.under_way = True
+        asyncio.get_running_loop().call_later(0.01, self.end_with_partitions_moved)
+
+    def end_with_partitions_moved(self) -> None:
+        self.owns.current = False
+        self.under_way = False
+        self.over.set()
+
+    async def ready(self) -> None:
+        if self.under_way:
+            await self.over.wait()
+
+
+def agent_for(
+    processor: Processor, owns: Ownership, rebalance: Rebalance | None = None
+) -> tuple[InteractionsAgent, Tables]:
     topics = Topics(*(cast(Any, RecordingTopic()) for _ in range(6)))
     tables = Tables(*(cast(Any, RecordingTable()) for _ in range(4)))
-    return InteractionsAgent(processor, topics, tables, partitions=2, owns=owns), tables
+    if rebalance is None:
+        return InteractionsAgent(processor, topics, tables, partitions=2, owns=owns), tables
+    agent = InteractionsAgent(processor, topics, tables, partitions=2, owns=owns, ready=rebalance.ready)
+    return agent, tables
 
 
 async def test_a_current_batch_writes_each_customer_once(processor: Processor) -> None:
@@ -131,6 +158,28 @@ async def test_a_rebalance_starting_mid_batch_writes_nothing_and_acks_nothing(pr
     assert all(event.message.acked for event in batch), "released: Faust must not ack them"
     enriched = cast(RecordingTopic, agent.topics.enriched).sent
     assert len(enriched) == 1, "records after the rebalance began are not processed at all"
+
+
+async def test_a_rebalance_begun_during_the_last_send_is_waited_out_before_any_write(
+    processor: Processor,
+) -> None:
+    owns = Ownership()
+    rebalance = Rebalance(owns)
+    agent, tables = agent_for(processor, owns, rebalance)
+    batch = [bad_call("e1", 1), bad_call("e2", 2), bad_call("e3", 3)]
+    enriched = cast(RecordingTopic, agent.topics.enriched)
+
+    def begin_on_the_last_record() -> None:
+        if len(enriched.sent) == len(batch) - 1:
+            rebalance.begin()
+
+    enriched.before_each_send = begin_on_the_last_record
+
+    await agent.process_batch(cast(Any, batch))
+
+    assert len(enriched.sent) == len(batch), "every record was processed before the rebalance began"
+    assert all(not cast(RecordingTable, table).writes for table in vars(tables).values())
+    assert all(event.message.acked for event in batch), "released: their new owner applies them again"
 
 
 async def test_records_no_longer_current_are_skipped_and_released(processor: Processor) -> None:
