@@ -203,14 +203,6 @@ def test_sigkill_mid_stream_loses_nothing_and_duplicates_nothing(
     deployment.assert_matches_replay(expected, restarted)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "known: when a second worker joins and leaves mid-stream a few customers' states differ from replay "
-        "afterwards (a strike missing late in the stream); records fetched before a rebalance are no longer "
-        "applied or acked; candidates still open are in docs/reliability.md"
-    ),
-)
 def test_worker_joining_and_leaving_mid_stream(
     deployment: Deployment, stream: tuple[list[bytes], Expected]
 ) -> None:
@@ -225,13 +217,6 @@ def test_worker_joining_and_leaving_mid_stream(
     deployment.assert_matches_replay(expected, first)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "known: on an idle machine this failed 3 of 4 runs with the landed code (one customer's alerts or "
-        "one closed window differ from replay, sometimes early in the stream); see docs/reliability.md"
-    ),
-)
 def test_restart_with_empty_state_directory_rebuilds_from_changelogs(
     deployment: Deployment, stream: tuple[list[bytes], Expected]
 ) -> None:
