@@ -9,6 +9,7 @@ exactly; it may never lose one, add one, or change one.
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,11 @@ CUSTOMERS = 600
 # Generous: a loaded 2-core machine processes a few hundred events per second.
 COMPLETION_TIMEOUT_S = 900
 WINDOW_COUNTS = ("events", "good", "neutral", "bad")
+# Chaos, shortened for CI: more partitions and workers, one worker killed again and again mid-stream.
+CHAOS_PARTITIONS = 8
+CHAOS_WORKERS = ("a", "b", "c")
+CHAOS_KILLS = 4
+CHAOS_PAUSE_S = 3.0
 
 
 @dataclass(frozen=True)
@@ -43,11 +49,10 @@ class Expected:
     valid_events: int
 
 
-@pytest.fixture(scope="module")
-def stream() -> tuple[list[bytes], Expected]:
-    records = event_stream(EVENTS, CUSTOMERS)
-    settings = load_settings(topics={"partitions": PARTITIONS})
-    run = ReplayRun(assemble(settings, NullMetrics()), PARTITIONS)
+def replay_of(records: list[bytes], partitions: int) -> Expected:
+    """What a clean in-memory run of the records over ``partitions`` emits (watermarks are per partition)."""
+    settings = load_settings(topics={"partitions": partitions})
+    run = ReplayRun(assemble(settings, NullMetrics()), partitions)
     alerts: dict[str, dict[str, object]] = {}
     windows: dict[str, dict[str, object]] = {}
     run.feed(
@@ -59,7 +64,13 @@ def stream() -> tuple[list[bytes], Expected]:
     )
     assert len(alerts) > 100, "the stream must exercise the churn rule"
     assert len(windows) > 100, "the stream must close windows"
-    return records, Expected(alerts, windows, run.counts.get("enriched", 0))
+    return Expected(alerts, windows, run.counts.get("enriched", 0))
+
+
+@pytest.fixture(scope="module")
+def stream() -> tuple[list[bytes], Expected]:
+    records = event_stream(EVENTS, CUSTOMERS)
+    return records, replay_of(records, PARTITIONS)
 
 
 @dataclass
@@ -68,6 +79,7 @@ class Deployment:
     unique: str
     tmp_path: Path
     start_worker: Callable[..., WorkerProcess]
+    partitions: int = PARTITIONS
 
     @property
     def topics(self) -> dict[str, str]:
@@ -82,7 +94,7 @@ class Deployment:
             "EMOTION_PIPELINE_TOPICS__ALERTS": topics["alerts"],
             "EMOTION_PIPELINE_TOPICS__STAGE_EMOTIONS": topics["stages"],
             "EMOTION_PIPELINE_TOPICS__DLQ": topics["dlq"],
-            "EMOTION_PIPELINE_TOPICS__PARTITIONS": str(PARTITIONS),
+            "EMOTION_PIPELINE_TOPICS__PARTITIONS": str(self.partitions),
             "EMOTION_PIPELINE_WORKER__APP_ID": f"app-{self.unique}",
             "EMOTION_PIPELINE_WORKER__WORKDIR": str(self.workdir(name)),
             "EMOTION_PIPELINE_WORKER__WEB_PORT": str(free_port()),
@@ -98,7 +110,7 @@ class Deployment:
         return self.start_worker(self.env(name), name=name)
 
     def produce(self, records: list[bytes]) -> None:
-        create_topics(self.bootstrap, self.topics.values(), PARTITIONS)
+        create_topics(self.bootstrap, self.topics.values(), self.partitions)
         produce(self.bootstrap, self.topics["in"], ((record_key(record), record) for record in records))
 
     def processed(self) -> int:
@@ -230,3 +242,37 @@ def test_restart_with_empty_state_directory_rebuilds_from_changelogs(
     restarted = deployment.worker("a")
 
     deployment.assert_matches_replay(expected, restarted)
+
+
+def test_workers_killed_again_and_again_lose_nothing(
+    bootstrap: str,
+    unique: str,
+    tmp_path: Path,
+    start_worker: Callable[..., WorkerProcess],
+    stream: tuple[list[bytes], Expected],
+) -> None:
+    """Three workers share eight partitions; one after another is killed with SIGKILL and restarted on its
+    state directory a few seconds later, while the stream is still being processed. Every kill costs two
+    rebalances (the dead member's session expires, the restarted one joins)."""
+    records, _ = stream
+    expected = replay_of(records, CHAOS_PARTITIONS)
+    deployment = Deployment(bootstrap, unique, tmp_path, start_worker, partitions=CHAOS_PARTITIONS)
+    deployment.produce(records)
+    workers = {name: deployment.worker(name) for name in CHAOS_WORKERS}
+    deployment.wait_processed(EVENTS // 10, *workers.values())
+
+    killed_at: list[int] = []
+    while len(killed_at) < CHAOS_KILLS and (progress := deployment.processed()) < expected.valid_events:
+        name = CHAOS_WORKERS[len(killed_at) % len(CHAOS_WORKERS)]
+        workers[name].kill()
+        killed_at.append(progress)
+        time.sleep(CHAOS_PAUSE_S)
+        workers[name] = deployment.worker(name)
+        time.sleep(CHAOS_PAUSE_S)
+    assert len(killed_at) >= 2, "the stream ended before the chaos began: the test proves too little"
+
+    deployment.assert_matches_replay(expected, *workers.values())
+    print(
+        f"\nchaos: {len(killed_at)} SIGKILLs at {killed_at} enriched records of {expected.valid_events} "
+        f"events; {len(expected.alerts)} alert ids and {len(expected.windows)} closed windows equal to replay"
+    )
