@@ -70,15 +70,17 @@ def count_current_acks_only(app: faust.App, consumer: ConsumerT) -> ConsumerT:
     return consumer
 
 
-def forget_read_positions(
-    consumer: ConsumerT, assigned: Iterable[TP], changelog_topics: Iterable[str]
-) -> None:
-    """Drop the read positions of newly assigned input partitions (changelog positions belong to recovery)."""
-    positions: dict[TP, Any] = getattr(consumer, "_read_offset", {})
-    changelogs = set(changelog_topics)
-    for tp in assigned:
-        if tp.topic not in changelogs:
-            positions.pop(tp, None)
+def input_partitions(app: faust.App, partitions: Iterable[TP]) -> list[TP]:
+    """The partitions that agents read (changelog partitions belong to table recovery)."""
+    changelogs = app.tables.changelog_topics  # a new set on every access: read it once
+    return [tp for tp in partitions if tp.topic not in changelogs]
+
+
+def forget_read_positions(app: faust.App, assigned: Iterable[TP]) -> None:
+    """Drop the read positions of newly assigned input partitions."""
+    positions: dict[TP, Any] = getattr(app.consumer, "_read_offset", {})
+    for tp in input_partitions(app, assigned):
+        positions.pop(tp, None)
 
 
 def keep_fetched_records(app: faust.App) -> None:
@@ -105,11 +107,10 @@ def read_uncommitted_from_the_start(app: faust.App, consumer: ConsumerT) -> Cons
 
     async def perform_seek() -> None:
         await seek_to_committed()
-        changelogs = set(app.tables.changelog_topics)
         uncommitted = [
             tp
-            for tp in consumer.assignment()
-            if tp.topic not in changelogs and faust_consumer._committed_offset.get(tp) is None
+            for tp in input_partitions(app, consumer.assignment())
+            if faust_consumer._committed_offset.get(tp) is None
         ]
         if not uncommitted:
             return

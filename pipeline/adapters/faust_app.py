@@ -30,7 +30,7 @@ class PipelineApp(faust.App):
         return read_uncommitted_from_the_start(self, count_current_acks_only(self, consumer))
 
     async def _on_partitions_assigned(self, assigned: set[TP], generation_id: int = 0) -> None:
-        forget_read_positions(self.consumer, assigned, self.tables.changelog_topics)
+        forget_read_positions(self, assigned)
         keep_fetched_records(self)
         await super()._on_partitions_assigned(assigned, generation_id)
 

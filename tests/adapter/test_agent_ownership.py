@@ -14,7 +14,7 @@ from typing import Any, cast
 import orjson
 import pytest
 
-from pipeline.adapters.agents import InteractionsAgent, Tables, Topics
+from pipeline.adapters.agents import InteractionsAgent, Tables, Topics, always_ready
 from pipeline.assembly import assemble
 from pipeline.config import load_settings
 from pipeline.metrics_port import NullMetrics
@@ -121,10 +121,8 @@ def agent_for(
 ) -> tuple[InteractionsAgent, Tables]:
     topics = Topics(*(cast(Any, RecordingTopic()) for _ in range(6)))
     tables = Tables(*(cast(Any, RecordingTable()) for _ in range(4)))
-    if rebalance is None:
-        return InteractionsAgent(processor, topics, tables, partitions=2, owns=owns), tables
-    agent = InteractionsAgent(processor, topics, tables, partitions=2, owns=owns, ready=rebalance.ready)
-    return agent, tables
+    ready = always_ready if rebalance is None else rebalance.ready
+    return InteractionsAgent(processor, topics, tables, partitions=2, owns=owns, ready=ready), tables
 
 
 async def test_a_current_batch_writes_each_customer_once(processor: Processor) -> None:

@@ -111,12 +111,12 @@ async def test_the_worker_app_counts_current_acks_only(tmp_path: Path) -> None:
 
 async def test_an_assignment_forgets_input_read_positions_and_keeps_changelog_ones(app: faust.App) -> None:
     consumer = await subscribed_consumer(app, guarded=True)
-    changelog = TP("consumer-guards-test-customers-changelog", 0)
+    changelog = TP(app.Table("customers").changelog_topic.get_topic_name(), 0)
     positions = cast(Any, consumer)._read_offset
     positions[PARTITION] = 600  # written back by the fetch loop after the rebalance forgot it
     positions[changelog] = 42
 
-    forget_read_positions(consumer, {PARTITION, changelog}, [changelog.topic])
+    forget_read_positions(app, {PARTITION, changelog})
 
     assert PARTITION not in positions
     assert positions[changelog] == 42
