@@ -133,7 +133,8 @@ class Suite:
         processor = run_script("profile_processor.py", "--events", str(self.plan.profile_events),
                                "--out", str(self.out_dir / "profile_processor.txt"))
         bench_input = produce_input(self.bootstrap, self.plan.profile_events * 2, PARTITIONS, seed=17)
-        stats_path = self.workdir / "worker.prof"
+        # Kept next to the listing: callers and callees are only in the stats (`python -m pstats`).
+        stats_path = self.out_dir / "worker.prof"
         run = worker_rate(self.bootstrap, bench_input, workers=1, partitions=PARTITIONS, workdir=self.workdir,
                           profile_to=stats_path)
         if not stats_path.exists():

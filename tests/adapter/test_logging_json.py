@@ -6,6 +6,7 @@ import io
 import logging
 import logging.config
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from mode.utils.logging import setup_logging
 from pydantic import ValidationError
 
+from pipeline.config import load_settings
 from pipeline.domain.event import InteractionEvent
 from pipeline.logging_setup import CONTEXT_FIELDS, JsonLogFormatter, worker_logging_config
 
@@ -159,3 +161,26 @@ def test_the_config_is_valid_for_dict_config() -> None:
     config = worker_logging_config("warning")
     assert config["root"]["level"] == "WARNING"
     assert config["disable_existing_loggers"] is False
+
+
+@pytest.mark.usefixtures("restore_logging")
+@pytest.mark.parametrize(("spinner", "root_level"), [(True, logging.DEBUG), (False, logging.WARNING)])
+def test_a_warning_level_worker_keeps_debug_records_unmade(
+    tmp_path: Path, spinner: bool, root_level: int
+) -> None:
+    """Faust's terminal spinner lowers the root logger to DEBUG at WARNING; the worker runs without it."""
+    from faust.worker import Worker as FaustWorker  # as run_worker: imported where it is used
+
+    from pipeline.adapters.worker_app import build_worker, without_spinner
+
+    settings = load_settings(worker={"store": "memory", "workdir": tmp_path, "log_level": "WARNING"})
+    worker = FaustWorker(
+        build_worker(settings).app, loglevel="warning", logging_config=worker_logging_config("WARNING")
+    )
+    if not spinner:
+        without_spinner(worker)
+    setup_logging(loglevel="warning", logging_config=worker_logging_config("WARNING"))
+    worker.on_setup_root_logger(logging.getLogger(), logging.WARNING)
+
+    assert logging.getLogger().level == root_level
+    assert logging.getLogger("aiokafka.producer.producer").isEnabledFor(logging.DEBUG) is spinner
