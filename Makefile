@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EXTRAS ?= dev,anchors,transformer
 
-.PHONY: install test unit lint demo bench train-en train-zh clean
+.PHONY: install test unit lint demo bench soak train-en train-zh clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
+
+soak: $(STAMP)
+	$(BIN)/python bench/soak.py --minutes 30 --rate 50
 
 # Retrain the shipped emotion weights (needs ../shared/data and the training extra).
 DATA ?= ../shared/data/dev

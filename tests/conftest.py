@@ -7,6 +7,10 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+# Imported before any test builds a Faust consumer: otherwise the hypothesis plugin's first import of
+# hypothesis (for its end-of-run summary) can end in a CPython 3.11 parser SystemError, "AST constructor
+# recursion depth mismatch", in a run that has no hypothesis test before the first Faust test.
+import hypothesis  # noqa: F401
 import pytest
 
 from pipeline.devtools import local_kafka

@@ -11,10 +11,14 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+import faust
 import orjson
 import pytest
+from aiokafka import TopicPartition
+from faust.types import TP
 
 from pipeline.adapters.agents import InteractionsAgent, Tables, Topics, always_ready
+from pipeline.adapters.worker_app import assigned_partitions, current_records
 from pipeline.assembly import assemble
 from pipeline.config import load_settings
 from pipeline.metrics_port import NullMetrics
@@ -224,11 +228,25 @@ class FetchedMessage:
 def test_a_record_is_current_only_in_its_generation_and_assignment(
     change: dict[str, Any], current: bool
 ) -> None:
-    from pipeline.adapters.worker_app import current_records
-
     tp = ("cx.interactions", 0)
     app = FakeApp(FakeConsumer({tp}))
     for name, value in change.items():
         setattr(app, name, value)
 
     assert current_records(cast(Any, app))(cast(Any, FetchedMessage(tp, generation_id=4))) is current
+
+
+async def test_ownership_reads_the_assignment_aiokafka_holds() -> None:
+
+    app = faust.App("ownership-test", broker="kafka://127.0.0.1:9", store="memory://")
+    thread: Any = cast(Any, app.consumer)._thread
+    thread._consumer = thread._create_consumer(loop=asyncio.get_running_loop())  # built, never started
+    app.consumer_generation_id = 4
+    owns = current_records(app)
+    try:
+        for assigned, current in [({TopicPartition("cx.interactions", 0)}, True), (set(), False)]:
+            thread._consumer._subscription.assign_from_user(assigned)
+            assert assigned_partitions(app)() == app.consumer.assignment()
+            assert owns(cast(Any, FetchedMessage(TP("cx.interactions", 0), generation_id=4))) is current
+    finally:
+        await thread._consumer.stop()

@@ -11,10 +11,6 @@ from pathlib import Path
 from typing import Any, cast
 
 import faust
-
-# Imported before any Faust consumer exists: run alone, this module otherwise ends in a CPython 3.11
-# parser SystemError when the hypothesis plugin first imports hypothesis for its end-of-run summary.
-import hypothesis  # noqa: F401
 import pytest
 from faust.types import TP
 from faust.types.tuples import ConsumerMessage
