@@ -52,9 +52,14 @@ class BenchInput:
     mean_record_bytes: float
 
 
+def simulation_config(events: int, seed: int) -> SimulationConfig:
+    """The benchmarks' stream: about eight events per customer."""
+    return SimulationConfig(seed=seed, events=events, customers=max(100, events // 8))
+
+
 def simulated_records(events: int, seed: int = 11) -> tuple[list[tuple[bytes | None, bytes]], int]:
     """The simulator's mix: (key, value) pairs and the number of outputs a worker writes for them."""
-    config = SimulationConfig(seed=seed, events=events, customers=max(100, events // 8))
+    config = simulation_config(events, seed)
     records: list[tuple[bytes | None, bytes]] = []
     outputs = 0
     for record in generate(config):

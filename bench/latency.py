@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from e2e import simulated_records
+from e2e import simulated_records, simulation_config
 from harness import (
     TopicSet,
     WorkerProcess,
@@ -32,6 +32,7 @@ from harness import (
 )
 
 from pipeline.devtools.local_kafka import free_port
+from pipeline.simulation import generate
 
 SEND_TICK_S = 0.005
 DRAIN_TIMEOUT_S = 60.0
@@ -60,6 +61,12 @@ def _event_id(value: bytes) -> str | None:
         return None
     event_id = parsed.get("event_id") if isinstance(parsed, dict) else None
     return event_id if isinstance(event_id, str) else None
+
+
+def enriched_event_ids(events: int, seed: int) -> set[str]:
+    """The event ids the worker enriches: an id whose every copy is malformed only reaches the DLQ."""
+    return {event_id for record in generate(simulation_config(events, seed)) if record.kind != "malformed"
+            for event_id in (_event_id(record.value),) if event_id is not None}
 
 
 def percentiles(values: Sequence[float]) -> dict[str, float | int | None]:
@@ -153,8 +160,9 @@ def alert_latency(
     seed: int = 23,
 ) -> dict[str, Any]:
     """Offer ``rate`` events per second for ``duration_s`` to one ready worker; latency percentiles in ms."""
-    records, _ = simulated_records(max(1, round(rate * duration_s)), seed)
-    expected_enriched = len({_event_id(value) for _, value in records} - {None})
+    events = max(1, round(rate * duration_s))
+    records, _ = simulated_records(events, seed)
+    expected_enriched = len(enriched_event_ids(events, seed))
     topics = TopicSet.fresh("latency")
     create_topics(bootstrap, [topics.interactions, topics.enriched, topics.alerts, topics.stage_emotions,
                               topics.dlq], partitions)
