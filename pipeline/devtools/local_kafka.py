@@ -325,7 +325,7 @@ def _is_our_broker(pid: int, directory: Path) -> bool:
 
 
 def _wait_until_started(
-    process: subprocess.Popen[bytes], port: int, log_file: Path, timeout_s: float
+    process: subprocess.Popen[bytes], port: int, log_file: Path, timeout_s: float, log_offset: int = 0
 ) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -334,13 +334,19 @@ def _wait_until_started(
                 f"the broker exited with status {process.returncode} while starting "
                 f"(port {port} in use, or a bad setting); its log ends with:\n{_log_tail(log_file)}"
             )
-        if _accepts_connections(port) and STARTED_MARKER in log_file.read_text(errors="replace"):
+        if _accepts_connections(port) and STARTED_MARKER in _read_from(log_file, log_offset):
             return
         time.sleep(0.2)
     _terminate(process.pid)
     raise LocalKafkaError(
         f"the broker did not come up within {timeout_s:.0f} s; its log ends with:\n{_log_tail(log_file)}"
     )
+
+
+def _read_from(log_file: Path, offset: int) -> str:
+    with log_file.open("rb") as log:
+        log.seek(offset)
+        return log.read().decode(errors="replace")
 
 
 def _accepts_connections(port: int) -> bool:
@@ -432,6 +438,34 @@ def _start_once(
     log4j.write_text(_log4j_properties(log_file), encoding="utf-8")
     log_file.write_text("", encoding="utf-8")
     _format_storage(java, libs, config, log4j, scram_credentials)
+    return _launch(
+        directory,
+        java,
+        libs,
+        broker_port,
+        controller_port,
+        timeout_s=timeout_s,
+        heap=heap,
+        watch_pid=watch_pid,
+    )
+
+
+def _launch(
+    directory: Path,
+    java: str,
+    libs: Path,
+    broker_port: int,
+    controller_port: int,
+    *,
+    timeout_s: float,
+    heap: str,
+    watch_pid: int | None,
+) -> RunningBroker:
+    """Run the broker of directory's configuration and storage; return once it accepts clients."""
+    config_dir, log_dir = directory / "config", directory / "logs"
+    config, log4j = config_dir / "server.properties", config_dir / "log4j.properties"
+    log_file = log_dir / "server.log"
+    log_offset = log_file.stat().st_size  # a restart appends to the log: only what follows counts
     command = _java_command(java, libs, "kafka.Kafka", str(config), heap=heap, log4j=log4j)
     with (log_dir / "stdout.log").open("ab") as console:
         process = subprocess.Popen(
@@ -444,7 +478,7 @@ def _start_once(
         )
     (directory / "broker.pid").write_text(f"{process.pid}\n", encoding="utf-8")
     try:
-        _wait_until_started(process, broker_port, log_file, timeout_s)
+        _wait_until_started(process, broker_port, log_file, timeout_s, log_offset)
     except LocalKafkaError:
         (directory / "broker.pid").unlink(missing_ok=True)
         if "Address already in use" in (log_dir / "stdout.log").read_text(errors="replace"):
@@ -457,6 +491,48 @@ def _start_once(
     if watch_pid is not None:
         _spawn_watchdog(watch_pid, process.pid, directory)
     return RunningBroker(directory=directory, bootstrap=bootstrap, pid=process.pid, log_file=log_file)
+
+
+def restart(
+    directory: Path,
+    *,
+    down_s: float = 0.0,
+    kill: bool = False,
+    timeout_s: float = 90.0,
+    heap: str = "512m",
+    watch_pid: int | None = None,
+) -> RunningBroker:
+    """Stop the broker started from directory and start it again, after ``down_s`` seconds, on the same
+    ports and with the same data: to clients it is the same broker, gone for a while.
+
+    ``kill`` stops it with SIGKILL, as a crash would, instead of a clean shutdown.
+    """
+    directory = directory.resolve()
+    running = read_running(directory)
+    if running is None:
+        raise LocalKafkaError(f"no broker runs from {directory}")
+    if kill:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(running.pid, signal.SIGKILL)
+    _terminate(running.pid)
+    (directory / "broker.pid").unlink(missing_ok=True)
+    time.sleep(down_s)
+    ports = _listener_ports(directory / "config" / "server.properties")
+    return _launch(
+        directory, find_java(), ensure_jars(), *ports, timeout_s=timeout_s, heap=heap, watch_pid=watch_pid
+    )
+
+
+def _listener_ports(config: Path) -> tuple[int, int]:
+    """The broker and controller ports of a written configuration."""
+    properties = dict(
+        line.split("=", 1) for line in config.read_text(encoding="utf-8").splitlines() if "=" in line
+    )
+    listeners = {
+        name: int(address.rsplit(":", 1)[1])
+        for name, address in (item.split("://", 1) for item in properties["listeners"].split(","))
+    }
+    return listeners[properties["inter.broker.listener.name"]], listeners["CONTROLLER"]
 
 
 def _spawn_watchdog(owner_pid: int, broker_pid: int, directory: Path) -> None:

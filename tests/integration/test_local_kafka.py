@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pytest
 
 from pipeline.devtools import local_kafka
 from pipeline.domain.errors import LocalKafkaError
+from support.kafka import create_topics, produce, read_topic
 
 
 def _fake_java(tmp_path: Path, version_line: str) -> Path:
@@ -103,3 +105,28 @@ def test_broker_stops_when_its_owner_dies(tmp_path: Path) -> None:
         assert not local_kafka._process_alive(broker.pid)
     finally:
         local_kafka.stop(directory)
+
+
+@pytest.mark.broker
+def test_a_restarted_broker_keeps_its_address_and_its_records(tmp_path: Path) -> None:
+    directory = tmp_path / "restarted"
+    broker = local_kafka.start(directory, watch_pid=os.getpid())
+    try:
+        create_topics(broker.bootstrap, ["kept"], partitions=2)
+        before = [(f"k{index}".encode(), f"v{index}".encode()) for index in range(20)]
+        produce(broker.bootstrap, "kept", before)
+
+        again = local_kafka.restart(directory, down_s=1.0, kill=True, watch_pid=os.getpid())
+
+        assert again.bootstrap == broker.bootstrap
+        assert again.pid != broker.pid
+        assert local_kafka.read_running(directory) == again
+        produce(again.bootstrap, "kept", [(b"k-after", b"v-after")])
+        assert sorted(read_topic(again.bootstrap, "kept")) == sorted([*before, (b"k-after", b"v-after")])
+    finally:
+        local_kafka.stop(directory)
+
+
+def test_restarting_where_no_broker_runs_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(LocalKafkaError, match="no broker runs from"):
+        local_kafka.restart(tmp_path / "none")
