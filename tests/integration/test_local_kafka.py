@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
+from support.kafka import create_topics, produce, read_topic
 
 from pipeline.devtools import local_kafka
 from pipeline.domain.errors import LocalKafkaError
-from support.kafka import create_topics, produce, read_topic
 
 
 def _fake_java(tmp_path: Path, version_line: str) -> Path:
