@@ -8,6 +8,7 @@ exactly; it may never lose one, add one, or change one.
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from support.streams import event_stream
 
 from pipeline.assembly import assemble
 from pipeline.config import load_settings
+from pipeline.devtools import local_kafka
 from pipeline.devtools.local_kafka import free_port
 from pipeline.domain.codec import encode
 from pipeline.metrics_port import NullMetrics
@@ -40,6 +42,8 @@ CHAOS_PARTITIONS = 8
 CHAOS_WORKERS = ("a", "b", "c")
 CHAOS_KILLS = 4
 CHAOS_PAUSE_S = 3.0
+# How long the broker stays down; EMOTION_PIPELINE_TEST_BROKER_DOWN_S=30 gives the full outage.
+BROKER_DOWN_S = float(os.environ.get("EMOTION_PIPELINE_TEST_BROKER_DOWN_S", "10"))
 
 
 @dataclass(frozen=True)
@@ -283,3 +287,35 @@ def test_workers_killed_again_and_again_lose_nothing(
         f"\nchaos: {len(killed_at)} SIGKILLs at {killed_at} enriched records of {expected.valid_events} "
         f"events; {len(expected.alerts)} alert ids and {len(expected.windows)} closed windows equal to replay"
     )
+
+
+def test_broker_down_mid_stream_loses_nothing(
+    unique: str,
+    tmp_path: Path,
+    start_worker: Callable[..., WorkerProcess],
+    stream: tuple[list[bytes], Expected],
+) -> None:
+    """The broker is killed mid-stream and comes back on the same address after ``BROKER_DOWN_S``; two
+    workers keep running through it. A worker that exits meanwhile is started again, as a supervisor would."""
+    records, expected = stream
+    directory = tmp_path / "broker"
+    broker = local_kafka.start(directory, watch_pid=os.getpid())
+    try:
+        deployment = Deployment(broker.bootstrap, unique, tmp_path, start_worker)
+        deployment.produce(records)
+        workers = {name: deployment.worker(name) for name in ("a", "b")}
+        deployment.wait_processed(EVENTS // 4, *workers.values())
+
+        down_at = deployment.processed()
+        local_kafka.restart(directory, down_s=BROKER_DOWN_S, kill=True, watch_pid=os.getpid())
+        restarted = [name for name, worker in workers.items() if not worker.alive()]
+        for name in restarted:
+            workers[name] = deployment.worker(name)
+
+        deployment.assert_matches_replay(expected, *workers.values())
+        print(
+            f"\nbroker down {BROKER_DOWN_S:.0f} s at {down_at} of {expected.valid_events} events; "
+            f"workers that exited meanwhile: {restarted or 'none'}"
+        )
+    finally:
+        local_kafka.stop(directory)
