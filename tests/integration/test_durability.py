@@ -40,7 +40,9 @@ WINDOW_COUNTS = ("events", "good", "neutral", "bad")
 # Chaos, shortened for CI: more partitions and workers, one worker killed again and again mid-stream.
 CHAOS_PARTITIONS = 8
 CHAOS_WORKERS = ("a", "b", "c")
-CHAOS_KILLS = 4
+CHAOS_EVENTS = int(os.environ.get("EMOTION_PIPELINE_TEST_CHAOS_EVENTS", str(EVENTS)))
+CHAOS_KILLS = int(os.environ.get("EMOTION_PIPELINE_TEST_CHAOS_KILLS", "4"))
+CHAOS_BROKER_DOWN_S = float(os.environ.get("EMOTION_PIPELINE_TEST_CHAOS_BROKER_DOWN_S", "0"))
 CHAOS_PAUSE_S = 3.0
 # How long the broker stays down; EMOTION_PIPELINE_TEST_BROKER_DOWN_S=30 gives the full outage.
 BROKER_DOWN_S = float(os.environ.get("EMOTION_PIPELINE_TEST_BROKER_DOWN_S", "10"))
@@ -264,28 +266,45 @@ def test_workers_killed_again_and_again_lose_nothing(
 ) -> None:
     """Three workers share eight partitions; one after another is killed with SIGKILL and restarted on its
     state directory a few seconds later, while the stream is still being processed. Every kill costs two
-    rebalances (the dead member's session expires, the restarted one joins)."""
-    records, _ = stream
+    rebalances (the dead member's session expires, the restarted one joins).
+
+    Shortened for CI; the full run (``CHAOS_*`` environment variables, see docs/reliability.md) streams
+    100,000 events, kills until the stream is done, and takes the broker down for 30 s halfway."""
+    records = stream[0] if CHAOS_EVENTS == EVENTS else event_stream(CHAOS_EVENTS, CHAOS_EVENTS * 3 // 100)
     expected = replay_of(records, CHAOS_PARTITIONS)
-    deployment = Deployment(bootstrap, unique, tmp_path, start_worker, partitions=CHAOS_PARTITIONS)
-    deployment.produce(records)
-    workers = {name: deployment.worker(name) for name in CHAOS_WORKERS}
-    deployment.wait_processed(EVENTS // 10, *workers.values())
+    directory = tmp_path / "broker"
+    if CHAOS_BROKER_DOWN_S > 0:
+        bootstrap = local_kafka.start(directory, watch_pid=os.getpid()).bootstrap
+    try:
+        deployment = Deployment(bootstrap, unique, tmp_path, start_worker, partitions=CHAOS_PARTITIONS)
+        deployment.produce(records)
+        workers = {name: deployment.worker(name) for name in CHAOS_WORKERS}
+        deployment.wait_processed(CHAOS_EVENTS // 10, *workers.values())
 
-    killed_at: list[int] = []
-    while len(killed_at) < CHAOS_KILLS and (progress := deployment.processed()) < expected.valid_events:
-        name = CHAOS_WORKERS[len(killed_at) % len(CHAOS_WORKERS)]
-        workers[name].kill()
-        killed_at.append(progress)
-        time.sleep(CHAOS_PAUSE_S)
-        workers[name] = deployment.worker(name)
-        time.sleep(CHAOS_PAUSE_S)
-    assert len(killed_at) >= 2, "the stream ended before the chaos began: the test proves too little"
+        killed_at: list[int] = []
+        broker_down_at: int | None = None
+        while len(killed_at) < CHAOS_KILLS and (progress := deployment.processed()) < expected.valid_events:
+            if CHAOS_BROKER_DOWN_S > 0 and broker_down_at is None and progress >= expected.valid_events // 2:
+                broker_down_at = progress
+                local_kafka.restart(directory, down_s=CHAOS_BROKER_DOWN_S, kill=True, watch_pid=os.getpid())
+                for name in [name for name, worker in workers.items() if not worker.alive()]:
+                    workers[name] = deployment.worker(name)
+            name = CHAOS_WORKERS[len(killed_at) % len(CHAOS_WORKERS)]
+            workers[name].kill()
+            killed_at.append(progress)
+            time.sleep(CHAOS_PAUSE_S)
+            workers[name] = deployment.worker(name)
+            time.sleep(CHAOS_PAUSE_S)
+        assert len(killed_at) >= 2, "the stream ended before the chaos began: the test proves too little"
 
-    deployment.assert_matches_replay(expected, *workers.values())
+        deployment.assert_matches_replay(expected, *workers.values())
+    finally:
+        if CHAOS_BROKER_DOWN_S > 0:
+            local_kafka.stop(directory)
     print(
         f"\nchaos: {len(killed_at)} SIGKILLs at {killed_at} enriched records of {expected.valid_events} "
-        f"events; {len(expected.alerts)} alert ids and {len(expected.windows)} closed windows equal to replay"
+        f"events; broker down {CHAOS_BROKER_DOWN_S:.0f} s at {broker_down_at}; {len(expected.alerts)} alert "
+        f"ids and {len(expected.windows)} closed windows equal to replay"
     )
 
 
