@@ -29,6 +29,7 @@ from kafka.admin import NewTopic
 from kafka.structs import TopicPartition
 
 from pipeline.devtools import local_kafka
+from pipeline.devtools.local_kafka import free_port
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -252,6 +253,18 @@ def start_worker(env: dict[str, str], log_path: Path, profile_to: Path | None = 
             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )
     return WorkerProcess(process, log_path, int(env["EMOTION_PIPELINE_WORKER__WEB_PORT"]))
+
+
+def worker_on_fresh_topics(bootstrap: str, label: str, *, partitions: int, workdir: Path,
+                           app_prefix: str) -> tuple[TopicSet, WorkerProcess]:
+    """Create the five product topics under fresh names and start one worker on them (not waited for)."""
+    topics = TopicSet.fresh(label)
+    create_topics(bootstrap, [topics.interactions, topics.enriched, topics.alerts, topics.stage_emotions,
+                              topics.dlq], partitions)
+    app_id = f"{app_prefix}-{topics.enriched}"
+    env = worker_env(bootstrap, topics, app_id=app_id, workdir=workdir / app_id, web_port=free_port(),
+                     partitions=partitions)
+    return topics, start_worker(env, workdir / f"{app_id}.log")
 
 
 async def assign_from_start(consumer: AIOKafkaConsumer, topics: Sequence[str], partitions: int) -> None:

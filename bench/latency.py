@@ -5,12 +5,21 @@ stream (where some customers reach at_risk and churn_threshold) is produced at a
 each event id was first sent is stamped. A consumer in the same process reads the alert and enriched topics
 as records arrive and matches ``data.triggering_event_id`` (alerts) and ``event.event_id`` (enriched) to
 their stamps. Events sent during the warm-up are not counted.
+
+Run alone it starts its own broker; the worker takes its settings from the environment as in production:
+
+    EMOTION_PIPELINE_WORKER__BATCH_SIZE=100 .venv/bin/python bench/latency.py --rate 540 --seconds 30
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import json
+import os
 import statistics
+import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,16 +31,13 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from e2e import simulated_records, simulation_config
 from harness import (
     TopicSet,
-    WorkerProcess,
     assign_from_start,
-    create_topics,
     load_average,
-    start_worker,
     wait_ready,
-    worker_env,
+    worker_on_fresh_topics,
 )
 
-from pipeline.devtools.local_kafka import free_port
+from pipeline.devtools import local_kafka
 from pipeline.simulation import generate
 
 SEND_TICK_S = 0.005
@@ -163,13 +169,8 @@ def alert_latency(
     events = max(1, round(rate * duration_s))
     records, _ = simulated_records(events, seed)
     expected_enriched = len(enriched_event_ids(events, seed))
-    topics = TopicSet.fresh("latency")
-    create_topics(bootstrap, [topics.interactions, topics.enriched, topics.alerts, topics.stage_emotions,
-                              topics.dlq], partitions)
-    app_id = f"bench-{topics.enriched}"
-    env = worker_env(bootstrap, topics, app_id=app_id, workdir=workdir / app_id, web_port=free_port(),
-                     partitions=partitions)
-    worker: WorkerProcess = start_worker(env, workdir / f"{app_id}.log")
+    topics, worker = worker_on_fresh_topics(bootstrap, "latency", partitions=partitions, workdir=workdir,
+                                            app_prefix="bench")
     try:
         if not wait_ready([worker], timeout_s=180):
             return {"error": "the worker did not become ready", "log_tail": worker.log_tail()}
@@ -198,3 +199,26 @@ def alert_latency(
         "load_average_before": load_before,
         "load_average_after": load_average(),
     }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rate", type=float, required=True, help="offered events per second")
+    parser.add_argument("--seconds", type=float, default=30.0, help="how long the load is offered")
+    parser.add_argument("--partitions", type=int, default=8)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="emotion-latency-") as scratch:
+        broker_dir = Path(scratch) / "kafka"
+        bootstrap = local_kafka.start(broker_dir, watch_pid=os.getpid(), heap="768m").bootstrap
+        try:
+            result = alert_latency(bootstrap, rate=args.rate, duration_s=args.seconds,
+                                   partitions=args.partitions, workdir=Path(scratch) / "workers")
+        finally:
+            local_kafka.stop(broker_dir)
+    print(json.dumps(result))
+    return 0 if "error" not in result else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -31,18 +31,14 @@ from aiokafka import AIOKafkaProducer
 from e2e import simulated_records
 from harness import (
     OffsetWatch,
-    TopicSet,
     WorkerProcess,
-    create_topics,
     describe_machine,
     load_average,
-    start_worker,
     wait_ready,
-    worker_env,
+    worker_on_fresh_topics,
 )
 
 from pipeline.devtools import local_kafka
-from pipeline.devtools.local_kafka import free_port
 
 BENCH_DIR = Path(__file__).resolve().parent
 PARTITIONS = 8
@@ -153,13 +149,8 @@ def run(bootstrap: str, workdir: Path, *, minutes: float, rate: float, sample_s:
         warmup_s: float) -> dict[str, Any]:
     events = round(minutes * 60 * rate)
     records, expected_outputs = simulated_records(events, seed=29)
-    topics = TopicSet.fresh("soak")
-    create_topics(bootstrap, [topics.interactions, topics.enriched, topics.alerts, topics.stage_emotions,
-                              topics.dlq], PARTITIONS)
-    app_id = f"soak-{topics.enriched}"
-    env = worker_env(bootstrap, topics, app_id=app_id, workdir=workdir / app_id, web_port=free_port(),
-                     partitions=PARTITIONS)
-    worker = start_worker(env, workdir / f"{app_id}.log")
+    topics, worker = worker_on_fresh_topics(bootstrap, "soak", partitions=PARTITIONS, workdir=workdir,
+                                            app_prefix="soak")
     watch = OffsetWatch(bootstrap, [topics.enriched, topics.dlq])
     try:
         if not wait_ready([worker], timeout_s=180):
