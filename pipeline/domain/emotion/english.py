@@ -46,6 +46,7 @@ from pipeline.domain.emotion.english_tokens import (
     SPECIAL_WORDS,
     TOKEN,
     TOKEN_ASCII,
+    without_false_negation,
 )
 from pipeline.domain.emotion.fast_models import cue
 from pipeline.domain.emotion.symbols import find_symbols
@@ -288,6 +289,7 @@ def word_evidence(text: str) -> WordEvidence:
         lowered = text  # a few characters grow when lower-cased; offsets must stay exact
     if "’" in lowered:
         lowered = lowered.replace("’", "'")
+    lowered = without_false_negation(lowered)
     caps_text = CAPS_WORD.search(text) is not None
     # For ASCII text a plain character set reads the same tokens as the Unicode word class, faster.
     token_pattern = TOKEN_ASCII if lowered.isascii() else TOKEN

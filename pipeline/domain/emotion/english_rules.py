@@ -167,7 +167,12 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
         {"anger": 1.8, "disgust": 1.2},
     ),
     (r"\b(?:i )?(?:want|demand|need) (?:a |my )?(?:full )?refund\b", {"anger": 2.0, "disgust": 0.8}),
-    (r"\bnever (?:again|buying|ordering|using|coming back)\b", {"disgust": 2.6, "anger": 1.8}),
+    (
+        r"\bnever (?:again|buying|ordering|using|coming back)\b"
+        r"|\b(?:i|i'll|i will|i'd|we|we'll|we will) never "
+        r"(?:\w+ )?(?:order|buy|shop|use|book|fly|stay|come back|go back|return|recommend|deal|trust)\w*\b",
+        {"disgust": 2.6, "anger": 1.8},
+    ),
     (
         r"\b(?:switch(?:ing)?|moving|going) to (?:a |another )?"
         r"(?:competitor|different provider|another provider)",
@@ -358,6 +363,17 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
         r"points|progress|contacts)\b",
         {"anger": 2.0, "sadness": 1.8, "fear": 0.8},
     ),
+    (
+        r"\b(?:not|never|wasn't|weren't|isn't|aren't|was not|were not|is not|are not) (?:very |at all |"
+        r"particularly |even |remotely |the least bit )?(?:helpful|useful|friendly|polite|professional"
+        r"|competent|responsive|courteous|respectful|knowledgeable)\b",
+        {"anger": 2.0, "disgust": 1.2, "sadness": 0.6},
+    ),
+    (
+        r"\bnothing but (?:\w+ )?(?:problems|trouble|troubles|issues|excuses|lies|headaches|hassle|grief"
+        r"|disappointment|delays|complaints|errors|bugs)\b",
+        {"anger": 2.4, "disgust": 1.4, "sadness": 0.8},
+    ),
 )
 
 # Customer-service words: what a customer writes to a service desk when something went wrong; hand-written
@@ -476,7 +492,7 @@ SARCASM: Final[tuple[str, ...]] = (
     r"losing|on hold|ignored|ignoring|wasted|wasting|broke|broken|charged twice)\b",
     r"\bappreciate (?:being|getting) (?:transferred|ignored|passed|kept|put|cut|hung)\b",
 )
-SARCASM_WEIGHTS: Final[_Weights] = {"joy": -3.5, "trust": -3.5, "anger": 3.0, "disgust": 2.6}
+SARCASM_WEIGHTS: Final[_Weights] = {"joy": -5.0, "trust": -5.0, "anger": 3.0, "disgust": 2.6}
 
 # Words one of which every match of the idiom at the same position contains (as the tokenizer splits
 # them), so only idioms whose key words occur in a text are tried: regexes are the costly part.
@@ -551,6 +567,9 @@ IDIOM_KEYS: Final[tuple[str, ...]] = (
     "avoid away",
     "someone somebody stranger",
     "lost lose losing deleted wiped erased",
+    "helpful useful friendly polite professional competent responsive courteous respectful knowledgeable",
+    "problems trouble troubles issues excuses lies headaches hassle grief disappointment delays complaints "
+    "errors bugs",
 )
 if len(IDIOM_KEYS) != len(IDIOMS):
     raise RuntimeError(f"IDIOM_KEYS has {len(IDIOM_KEYS)} entries for {len(IDIOMS)} idioms")

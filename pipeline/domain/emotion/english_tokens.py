@@ -52,6 +52,35 @@ for _word, _factor in (*INTENSIFIERS.items(), *DIMINISHERS.items()):
     SPECIAL_WORDS[_word] = (_flags, _factor)
 _NO_EFFECT: Final = (0, 1.0)
 
+# Negators that do not negate what follows: "never been so angry", "couldn't be more disappointed", "can't
+# believe how rude", "nothing but problems", "not only late". Read as negation they would flip the emotion
+# after them ("never ... frustrated" read as joy). Each is rewritten in place, keeping the text's length so
+# that offsets hold: the negator blanked ("more" read as "very"; "but" too after "nothing", where it
+# contrasts nothing), or the scope ended after "believe".
+_FALSE_NEGATION: Final = re.compile(
+    r"\b(?:never|not ever)(?= (?:(?:been|felt|seen|had|met|heard|experienced) )?(?:so|this|more) )"
+    r"|\b(?P<superlative>couldn't|could not|can't|cannot|can not) be (?P<any>any )?more\b"
+    r"|\b(?P<believe>couldn't|could not|can't|cannot|can not) believe "
+    r"(?=(?:how|what|that|this|it|they|you|the|he|she|i|we|anyone|someone|people)\b)"
+    r"|\bnothing but\b|\bnot(?= only\b)"
+)
+
+
+def _rewrite_false_negation(match: re.Match[str]) -> str:
+    text = match[0]
+    if match["superlative"] is not None:
+        return " " * len(match["superlative"]) + " be " + " " * len(match["any"] or "") + "very"
+    if match["believe"] is not None:
+        return text[:-1] + ","
+    return " " * len(text)
+
+
+def without_false_negation(lowered: str) -> str:
+    """The lower-cased text with negators that intensify rewritten (see ``_FALSE_NEGATION``)."""
+    if _FALSE_NEGATION.search(lowered) is None:
+        return lowered
+    return _FALSE_NEGATION.sub(_rewrite_false_negation, lowered)
+
 
 @dataclass(slots=True)
 class Tokens:
@@ -84,6 +113,7 @@ def read_tokens(text: str) -> Tokens:
         lowered = text  # a few characters grow when lower-cased; offsets must stay exact
     if "’" in lowered:
         lowered = lowered.replace("’", "'")
+    lowered = without_false_negation(lowered)
     elongated_text = ELONGATED.search(lowered) is not None
     caps_text = CAPS_WORD.search(text) is not None
     special_get = SPECIAL_WORDS.get

@@ -24,6 +24,7 @@ VOCABULARY = [
     "but", "however", "although", "though", "very", "so", "really", "extremely", "sooo", "kind", "of", "a",
     "bit", "slightly", "little", "barely", "on", "hold", "for", "an", "hour", "still", "waiting", "nobody",
     "answers", "oh", "just", "right", "yeah", "nothing", "lol", "OK", "wow", "helpful", "refund", "late",
+    "could", "couldn't", "be", "more", "any", "believe", "how", "been", "only", "this",
     ",", ".", "!", "!!", "?", "?!", ";", ":", "...", "😡", ":)", "-", "'", "_",
 ]
 texts = st.lists(st.sampled_from(VOCABULARY), max_size=30).map(" ".join)
@@ -59,6 +60,8 @@ def _reference_log_odds(text: str) -> tuple[list[float], list[tuple[int, int]]]:
         "sooo haaappy :) but not great but fine",
         "I don't think it isn’t good, never again?!",
         "WHY IS THIS SO HARD??? I want to cancel",
+        "I have never been so frustrated, I couldn't be more disappointed",
+        "I can't believe how rude, nothing but problems. Not only late but broken",
         "",
         "!!!",
     ],
