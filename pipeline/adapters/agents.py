@@ -200,13 +200,13 @@ class InteractionsAgent:
         watermarks = BatchWatermarkStore(self.tables.source_watermarks)
         contributions: dict[tuple[bytes, int], list[SourcedContribution]] = defaultdict(list)
         level_changes: list[LevelChange] = []
-        skipped = 0
+        skipped: list[Event] = []
         for event in batch:
             message = event.message
             # A rebalance can happen while this batch awaits sends: from then on its records are the new
             # generation's to read again (here or on another worker); never apply them out of turn.
             if not self.owns(message):
-                skipped += 1
+                skipped.append(event)
                 continue
             customers.current = watermarks.current = event
             outputs = self.processor.process(
@@ -236,7 +236,7 @@ class InteractionsAgent:
         await self.ready()
         customers.flush(self.owns)
         if skipped:
-            log.info("skipped records of revoked partitions", extra={"records": skipped})
+            log.info("skipped records not current or out of order", extra={"records": len(skipped)})
         if self.levels is not None:  # right after the flush, no await between: see risk_levels
             self.levels.apply(level_changes)
         announced = watermarks.flush(self.owns)
@@ -248,6 +248,10 @@ class InteractionsAgent:
                 )
         # Faust acks the batch as soon as this returns: everything it produced must be on the broker first.
         await self.deliveries.settle()
+        # Skipped records are released as they were judged: one skipped as out of order may be next in
+        # order by now, but it was not applied.
+        for event in skipped:
+            release(event.message)
         for event in batch:
             if not self.owns(event.message):
                 release(event.message)

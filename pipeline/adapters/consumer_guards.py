@@ -1,4 +1,4 @@
-"""Four guards on Faust's consumer bookkeeping, each for a rebalance bug that loses or stalls records.
+"""Five guards on Faust's consumer bookkeeping, each for a rebalance bug that loses or stalls records.
 
 Acks of records that are no longer current. Faust's stream skips a record fetched in an earlier
 generation, or taken while a rebalance has suspended the flow, and acks it all the same (so that lag does
@@ -31,12 +31,22 @@ thrown away, and Faust seeks every partition back to its committed offset to rea
 partition with no committed offset yet is not moved at all, so the records just thrown away are never
 read (measured: the first 500 records of a partition that changed owner before its first commit). Such
 partitions are sought to their first available offset, where the group started reading them.
+
+Records fetched before that seek. After a rebalance Faust resumes the partitions first and seeks them to
+the committed offset afterwards, so a fetch in between hands the agents records from wherever the fetch
+position was, ahead of the commit, before the records from the commit on arrive (traced in a 100,000-event
+chaos run: a partition committed at 4,513 had 5,013 to 5,045 applied first, and 4,513 to 5,012, read
+again after the seek, were then skipped by the customers' offset idempotency as already applied). Records
+of an input partition are therefore applied in offset order from where the generation's seek put it: one
+beyond the next expected offset is neither applied nor acked, and comes again in order after the seek.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import faust
@@ -100,23 +110,35 @@ def keep_fetched_records(app: faust.App) -> None:
             managed.discard(queue)
 
 
-def read_uncommitted_from_the_start(app: faust.App, consumer: ConsumerT) -> ConsumerT:
-    """Make ``consumer``'s seek to the committed offsets also seek partitions without one to their start."""
+def read_uncommitted_from_the_start(
+    app: faust.App, consumer: ConsumerT, order: OffsetOrder | None = None
+) -> ConsumerT:
+    """Make ``consumer``'s seek to the committed offsets also seek partitions without one to their start;
+    ``order`` learns where each input partition was sought."""
     seek_to_committed = consumer.perform_seek
     faust_consumer: Any = consumer
 
     async def perform_seek() -> None:
         await seek_to_committed()
-        uncommitted = [
-            tp
-            for tp in input_partitions(app, consumer.assignment())
-            if faust_consumer._committed_offset.get(tp) is None
-        ]
+        assigned = input_partitions(app, consumer.assignment())
+        committed: dict[TP, int] = {}
+        uncommitted: list[TP] = []
+        for tp in assigned:
+            offset = faust_consumer._committed_offset.get(tp)
+            if offset is None:
+                uncommitted.append(tp)
+            else:
+                committed[tp] = offset
+        if order is not None:
+            order.sought(committed)
         if not uncommitted:
             return
         try:
+            starts = await faust_consumer.earliest_offsets(*uncommitted)
             # Sets each read position too, so the records read again are not dropped as already read.
-            await faust_consumer.seek_wait(await faust_consumer.earliest_offsets(*uncommitted))
+            await faust_consumer.seek_wait(starts)
+            if order is not None:
+                order.sought(starts)
         except Exception:  # the assignment changed under the seek: the next rebalance seeks again
             log.warning(
                 "could not seek partitions without a committed offset to their start",
@@ -126,3 +148,61 @@ def read_uncommitted_from_the_start(app: faust.App, consumer: ConsumerT) -> Cons
 
     setattr(consumer, "perform_seek", perform_seek)  # noqa: B010 - as in count_current_acks_only
     return consumer
+
+
+@dataclass
+class OffsetOrder:
+    """The fifth guard: records of each input partition are applied in offset order (see the module
+    docstring), from the offset the generation's seek put the partition at."""
+
+    app: faust.App
+    # Per partition: (generation, offset) of the generation's seek, and of the next record to apply.
+    _starts: dict[TP, tuple[int, int]] = field(default_factory=dict)
+    _next: dict[TP, tuple[int, int]] = field(default_factory=dict)
+    _rewinding: set[tuple[TP, int, int]] = field(default_factory=set)
+
+    def sought(self, offsets: Mapping[TP, int]) -> None:
+        """Note where the current generation's seek put these partitions."""
+        generation = self.app.consumer_generation_id
+        for tp, offset in offsets.items():
+            self._starts[tp] = (generation, offset)
+
+    def admits(self, message: Message) -> bool:
+        """Whether ``message`` may be applied now; asked again about the same record, the same answer."""
+        tp, generation, offset = message.tp, message.generation_id, message.offset
+        if generation is None:
+            return True
+        expected = self._expected(tp, generation)
+        if expected is None or offset < expected:
+            return True  # no seek seen in its generation, or a record applied before, read again
+        if offset > expected:
+            self._rewind(tp, generation, expected)
+            return False
+        self._next[tp] = (generation, offset + 1)
+        return True
+
+    def _expected(self, tp: TP, generation: int) -> int | None:
+        applied = self._next.get(tp)
+        if applied is not None and applied[0] == generation:
+            return applied[1]
+        start = self._starts.get(tp)
+        return start[1] if start is not None and start[0] == generation else None
+
+    def _rewind(self, tp: TP, generation: int, expected: int) -> None:
+        """Seek back to a hole that opened after the generation started (once per hole). Records ahead of
+        the generation's own start need nothing: its seek reads the partition again from there."""
+        start = self._starts.get(tp)
+        if start == (generation, expected) or (tp, generation, expected) in self._rewinding:
+            return
+        self._rewinding.add((tp, generation, expected))
+        log.warning(
+            "records out of offset order: reading the partition again from the next expected offset",
+            extra={"topic": tp.topic, "partition": tp.partition, "offset": expected},
+        )
+        task = asyncio.ensure_future(self.app.consumer.seek(tp, expected))
+        task.add_done_callback(_log_failed_seek)
+
+
+def _log_failed_seek(task: asyncio.Future[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("could not seek back to the next expected offset", exc_info=task.exception())

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import socket
 from datetime import timedelta
+from functools import cached_property
 
 import faust
 from faust.types import TP
 from faust.types.transports import ConsumerT
 
 from pipeline.adapters.consumer_guards import (
+    OffsetOrder,
     count_current_acks_only,
     forget_read_positions,
     keep_fetched_records,
@@ -27,7 +29,13 @@ class PipelineApp(faust.App):
 
     def _new_consumer(self) -> ConsumerT:
         consumer = super()._new_consumer()
-        return read_uncommitted_from_the_start(self, count_current_acks_only(self, consumer))
+        guarded = count_current_acks_only(self, consumer)
+        return read_uncommitted_from_the_start(self, guarded, self.offset_order)
+
+    @cached_property
+    def offset_order(self) -> OffsetOrder:
+        """Where each input partition's records must continue (the fifth guard); the agents consult it."""
+        return OffsetOrder(self)
 
     async def _on_partitions_assigned(self, assigned: set[TP], generation_id: int = 0) -> None:
         forget_read_positions(self, assigned)

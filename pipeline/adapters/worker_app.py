@@ -24,6 +24,7 @@ from pipeline.adapters.agents import (
     Topics,
 )
 from pipeline.adapters.connection_check import check_connection
+from pipeline.adapters.consumer_guards import OffsetOrder
 from pipeline.adapters.deliveries import Deliveries, track_changelog
 from pipeline.adapters.faust_app import create_app
 from pipeline.adapters.metrics import PipelineMetrics
@@ -105,7 +106,7 @@ def build_worker(settings: Settings, registry: CollectorRegistry | None = None) 
 def _attach_agents(worker: Worker) -> None:
     app, settings = worker.app, worker.settings
 
-    owns = current_records(app)
+    owns = in_offset_order(current_records(app), app)
     ready = tables_recovered(app)
     # Each agent waits for its own outputs and its own tables' changelog writes before Faust acks.
     enrichment_sends, window_sends = Deliveries(), Deliveries()
@@ -169,6 +170,19 @@ def current_records(app: faust.App) -> Ownership:
         return message.generation_id == app.consumer_generation_id and message.tp in assignment()
 
     return owns
+
+
+def in_offset_order(owns: Ownership, app: faust.App) -> Ownership:
+    """``owns``, and only in offset order from the generation's seek (the fifth consumer guard)."""
+    order: OffsetOrder | None = getattr(app, "offset_order", None)
+    if order is None:
+        return owns
+    admits = order.admits
+
+    def owns_in_order(message: Message) -> bool:
+        return owns(message) and admits(message)
+
+    return owns_in_order
 
 
 def assigned_partitions(app: faust.App) -> Callable[[], Collection[tuple[str, int]]]:

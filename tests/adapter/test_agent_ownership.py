@@ -197,6 +197,28 @@ async def test_records_no_longer_current_are_skipped_and_released(processor: Pro
 
 
 @dataclass
+class FirstAnswerNo(Ownership):
+    """An out-of-order record: refused when first asked, next in order by the end of the batch."""
+
+    def __call__(self, message: object) -> bool:
+        self.checks += 1
+        return self.checks > 1
+
+
+async def test_a_record_skipped_as_out_of_order_is_released_even_when_in_order_later(
+    processor: Processor,
+) -> None:
+    agent, tables = agent_for(processor, FirstAnswerNo())
+    batch = [bad_call("e1", 1)]
+
+    await agent.process_batch(cast(Any, batch))
+
+    assert cast(RecordingTopic, agent.topics.enriched).sent == []
+    assert cast(RecordingTable, tables.customers).writes == []
+    assert batch[0].message.acked, "not applied, so never acked: its copy in order is applied and acked"
+
+
+@dataclass
 class FakeConsumer:
     assigned: set[object]
 

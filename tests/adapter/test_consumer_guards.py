@@ -7,6 +7,7 @@ it drops fetched records.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any, cast
 
@@ -16,6 +17,7 @@ from faust.types import TP
 from faust.types.tuples import ConsumerMessage
 
 from pipeline.adapters.consumer_guards import (
+    OffsetOrder,
     count_current_acks_only,
     forget_read_positions,
     keep_fetched_records,
@@ -154,8 +156,59 @@ async def test_a_seek_back_moves_partitions_without_a_committed_offset_to_their_
     consumer._thread.assignment = lambda: {committed, uncommitted}
     consumer._thread.earliest_offsets = earliest_offsets
     consumer._thread.seek_wait = seek_wait
-    read_uncommitted_from_the_start(app, consumer)
+    app.consumer_generation_id = 9
+    order = OffsetOrder(app)
+    read_uncommitted_from_the_start(app, consumer, order)
 
     await consumer.perform_seek()
 
     assert sought == {committed: COMMITTED, uncommitted: 7}
+    # The fifth guard learns where the generation reads each partition from.
+    assert order.admits(message(COMMITTED + 1, generation=9)) is False
+    assert order.admits(message(COMMITTED, generation=9)) is True
+
+
+def test_records_fetched_before_the_seek_wait_for_the_records_before_them(app: faust.App) -> None:
+    # Traced: partition committed at 4,513; 5,013 onwards reached the agent before 4,513 was read again.
+    app.consumer_generation_id = 17
+    order = OffsetOrder(app)
+    order.sought({PARTITION: 4513})
+    early = [message(offset, generation=17) for offset in range(5013, 5046)]
+    assert not any(order.admits(record) for record in early)
+    assert all(order.admits(message(offset, generation=17)) for offset in range(4513, 5013))
+    assert all(order.admits(message(offset, generation=17)) for offset in range(5013, 5046))
+    assert order.admits(message(4600, generation=17)), "an applied record read again changes nothing"
+
+
+def test_the_same_record_gets_the_same_answer(app: faust.App) -> None:
+    app.consumer_generation_id = 3
+    order = OffsetOrder(app)
+    order.sought({PARTITION: 10})
+    assert [order.admits(message(12, generation=3)) for _ in range(2)] == [False, False]
+    assert [order.admits(message(10, generation=3)) for _ in range(2)] == [True, True]
+    assert order.admits(message(11, generation=3)) is True
+
+
+def test_records_of_a_generation_without_a_seek_are_left_to_the_ownership_check(app: faust.App) -> None:
+    app.consumer_generation_id = 4
+    order = OffsetOrder(app)
+    order.sought({PARTITION: 10})
+    assert order.admits(message(500, generation=3)) is True  # its generation never sought: not judged here
+
+
+async def test_a_hole_after_the_start_is_read_again_once(app: faust.App) -> None:
+    app.consumer_generation_id = 6
+    order = OffsetOrder(app)
+    order.sought({PARTITION: 10})
+    seeks: list[tuple[TP, int]] = []
+
+    async def seek(tp: TP, offset: int) -> None:
+        seeks.append((tp, offset))
+
+    cast(Any, app.consumer).seek = seek
+    assert all(order.admits(message(offset, generation=6)) for offset in range(10, 20))
+    assert order.admits(message(25, generation=6)) is False
+    assert order.admits(message(26, generation=6)) is False
+    await asyncio.sleep(0)
+
+    assert seeks == [(PARTITION, 20)]
