@@ -221,13 +221,6 @@ def test_sigkill_mid_stream_loses_nothing_and_duplicates_nothing(
     deployment.assert_matches_replay(expected, restarted)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "known: with the consumer guards it passed 28 of 29 runs here; the one failure was one customer with "
-        "an extra at_risk alert around the first rebalance, not explained yet (see docs/reliability.md)"
-    ),
-)
 def test_worker_joining_and_leaving_mid_stream(
     deployment: Deployment, stream: tuple[list[bytes], Expected]
 ) -> None:
