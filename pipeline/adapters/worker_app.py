@@ -85,7 +85,14 @@ def build_worker(settings: Settings, registry: CollectorRegistry | None = None) 
     def table(name: str, help_text: str) -> BytesTable:
         return cast(
             BytesTable,
-            app.Table(name, key_type=bytes, value_type=bytes, partitions=partitions, help=help_text),
+            app.Table(
+                name,
+                key_type=bytes,
+                value_type=bytes,
+                partitions=partitions,
+                help=help_text,
+                options=rocksdb_options(settings),
+            ),
         )
 
     tables = Tables(
@@ -101,6 +108,17 @@ def build_worker(settings: Settings, registry: CollectorRegistry | None = None) 
     setup_prometheus_sensors(app, registry=registry, name_prefix="faust")
     attach_operations(worker)
     return worker
+
+
+def rocksdb_options(settings: Settings) -> dict[str, int]:
+    """Memory bounds for each table's RocksDB databases (a new dict per table: Faust pops keys from it)."""
+    worker = settings.worker
+    return {
+        "write_buffer_size": worker.rocksdb_write_buffer_mib * 2**20,
+        "max_write_buffer_number": 2,
+        "block_cache_size": worker.rocksdb_block_cache_mib * 2**20,
+        "block_cache_compressed_size": worker.rocksdb_block_cache_mib * 2**20,
+    }
 
 
 def _attach_agents(worker: Worker) -> None:
