@@ -201,6 +201,7 @@ class InteractionsAgent:
         contributions: dict[tuple[bytes, int], list[SourcedContribution]] = defaultdict(list)
         level_changes: list[LevelChange] = []
         skipped: list[Event] = []
+        applied: list[Event] = []
         for event in batch:
             message = event.message
             # A rebalance can happen while this batch awaits sends: from then on its records are the new
@@ -208,6 +209,7 @@ class InteractionsAgent:
             if not self.owns(message):
                 skipped.append(event)
                 continue
+            applied.append(event)
             customers.current = watermarks.current = event
             outputs = self.processor.process(
                 InputRecord(
@@ -248,11 +250,11 @@ class InteractionsAgent:
                 )
         # Faust acks the batch as soon as this returns: everything it produced must be on the broker first.
         await self.deliveries.settle()
-        # Skipped records are released as they were judged: one skipped as out of order may be next in
-        # order by now, but it was not applied.
+        # Skipped records are released as they were judged, never asked about again: one skipped as out
+        # of order may be next in order by now, and asking would count it as applied.
         for event in skipped:
             release(event.message)
-        for event in batch:
+        for event in applied:
             if not self.owns(event.message):
                 release(event.message)
 

@@ -168,7 +168,8 @@ class OffsetOrder:
             self._starts[tp] = (generation, offset)
 
     def admits(self, message: Message) -> bool:
-        """Whether ``message`` may be applied now; asked again about the same record, the same answer."""
+        """Whether ``message`` may be applied now. Admitting the next record moves the expectation past
+        it, so ask once per record before applying it (asked again, an admitted record stays admitted)."""
         tp, generation, offset = message.tp, message.generation_id, message.offset
         if generation is None:
             return True

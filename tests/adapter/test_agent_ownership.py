@@ -218,6 +218,16 @@ async def test_a_record_skipped_as_out_of_order_is_released_even_when_in_order_l
     assert batch[0].message.acked, "not applied, so never acked: its copy in order is applied and acked"
 
 
+async def test_a_skipped_record_is_not_asked_about_again(processor: Processor) -> None:
+    # Asking the offset order about a record that became next in order would count it as applied.
+    owns = FirstAnswerNo()
+    agent, _ = agent_for(processor, owns)
+
+    await agent.process_batch(cast(Any, [bad_call("e1", 1)]))
+
+    assert owns.checks == 1
+
+
 @dataclass
 class FakeConsumer:
     assigned: set[object]
