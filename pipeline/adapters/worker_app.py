@@ -26,7 +26,7 @@ from pipeline.adapters.agents import (
 from pipeline.adapters.connection_check import check_connection
 from pipeline.adapters.consumer_guards import OffsetOrder
 from pipeline.adapters.deliveries import Deliveries, track_changelog
-from pipeline.adapters.faust_app import create_app
+from pipeline.adapters.faust_app import PipelineApp, create_app
 from pipeline.adapters.metrics import PipelineMetrics
 from pipeline.adapters.risk_levels import risk_level_counts
 from pipeline.adapters.table_stores import BytesTable, WindowIndex
@@ -124,7 +124,7 @@ def rocksdb_options(settings: Settings) -> dict[str, int]:
 def _attach_agents(worker: Worker) -> None:
     app, settings = worker.app, worker.settings
 
-    owns = in_offset_order(current_records(app), app)
+    owns = in_offset_order(current_records(app), cast(PipelineApp, app).offset_order)
     ready = tables_recovered(app)
     # Each agent waits for its own outputs and its own tables' changelog writes before Faust acks.
     enrichment_sends, window_sends = Deliveries(), Deliveries()
@@ -190,11 +190,8 @@ def current_records(app: faust.App) -> Ownership:
     return owns
 
 
-def in_offset_order(owns: Ownership, app: faust.App) -> Ownership:
+def in_offset_order(owns: Ownership, order: OffsetOrder) -> Ownership:
     """``owns``, and only in offset order from the generation's seek (the fifth consumer guard)."""
-    order: OffsetOrder | None = getattr(app, "offset_order", None)
-    if order is None:
-        return owns
     admits = order.admits
 
     def owns_in_order(message: Message) -> bool:
