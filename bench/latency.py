@@ -1,7 +1,8 @@
 """Produce-to-alert latency at a fixed offered rate, through a worker subprocess and a real broker.
 
 A worker is started on fresh topics and waits until it is ready (assigned, recovered). Then the simulator's
-stream (where some customers reach at_risk and churn_threshold) is produced at a steady rate; the wall time
+stream (where some customers reach at_risk and churn_threshold), its event time moving with the clock as in
+production (``--compressed``: the simulator's two weeks), is produced at a steady rate; the wall time
 each event id was first sent is stamped. A consumer in the same process reads the alert and enriched topics
 as records arrive and matches ``data.triggering_event_id`` (alerts) and ``event.event_id`` (enriched) to
 their stamps. Events sent during the warm-up are not counted.
@@ -28,7 +29,7 @@ from typing import Any
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from e2e import simulated_records, simulation_config
+from e2e import simulation_config
 from harness import (
     TopicSet,
     assign_from_start,
@@ -38,9 +39,11 @@ from harness import (
 )
 
 from pipeline.devtools import local_kafka
-from pipeline.simulation import generate
+from pipeline.simulation import SimulationConfig, generate
 
 SEND_TICK_S = 0.005
+SECONDS_PER_DAY = 86_400
+STORY_DAYS = 10  # a real-time run squeezes this much of each customer's contacts into its duration
 DRAIN_TIMEOUT_S = 60.0
 
 
@@ -69,10 +72,31 @@ def _event_id(value: bytes) -> str | None:
     return event_id if isinstance(event_id, str) else None
 
 
-def enriched_event_ids(events: int, seed: int) -> set[str]:
-    """The event ids the worker enriches: an id whose every copy is malformed only reaches the DLQ."""
-    return {event_id for record in generate(simulation_config(events, seed)) if record.kind != "malformed"
-            for event_id in (_event_id(record.value),) if event_id is not None}
+def stream_config(events: int, seed: int, duration_s: float, *, realtime: bool) -> SimulationConfig:
+    """The benchmarks' mix; ``realtime``: event time moves with the clock, as in production.
+
+    The simulator spreads arrivals over two weeks of event time by default: offered in half a minute, every
+    batch then spans hours of event time and closes windows, which a live stream does once an hour. The
+    real-time stream has customers arrive over the run and squeezes their stories (days of contacts) into it.
+    """
+    config = simulation_config(events, seed)
+    if not realtime:
+        return config
+    return config.model_copy(update={"arrival_days": duration_s / SECONDS_PER_DAY,
+                                     "speedup": STORY_DAYS * SECONDS_PER_DAY / duration_s})
+
+
+def latency_stream(config: SimulationConfig) -> tuple[list[tuple[bytes | None, bytes]], set[str]]:
+    """The records to offer, and the event ids the worker enriches (an id whose every copy is malformed only
+    reaches the DLQ)."""
+    records: list[tuple[bytes | None, bytes]] = []
+    enriched: set[str] = set()
+    for record in generate(config):
+        records.append((record.key, record.value))
+        event_id = _event_id(record.value) if record.kind != "malformed" else None
+        if event_id is not None:
+            enriched.add(event_id)
+    return records, enriched
 
 
 def percentiles(values: Sequence[float]) -> dict[str, float | int | None]:
@@ -163,12 +187,12 @@ async def _run(
 
 def alert_latency(
     bootstrap: str, *, rate: float, duration_s: float, partitions: int, workdir: Path, warmup_s: float = 5.0,
-    seed: int = 23,
+    seed: int = 23, realtime: bool = True,
 ) -> dict[str, Any]:
     """Offer ``rate`` events per second for ``duration_s`` to one ready worker; latency percentiles in ms."""
     events = max(1, round(rate * duration_s))
-    records, _ = simulated_records(events, seed)
-    expected_enriched = len(enriched_event_ids(events, seed))
+    records, enriched = latency_stream(stream_config(events, seed, duration_s, realtime=realtime))
+    expected_enriched = len(enriched)
     topics, worker = worker_on_fresh_topics(bootstrap, "latency", partitions=partitions, workdir=workdir,
                                             app_prefix="bench")
     try:
@@ -184,6 +208,7 @@ def alert_latency(
     finally:
         worker.stop()
     return {
+        "event_time": "real time" if realtime else "compressed",
         "offered_events_per_s": round(rate, 1),
         "achieved_events_per_s": round(achieved, 1),
         "duration_s": duration_s,
@@ -207,13 +232,16 @@ def main() -> int:
     parser.add_argument("--rate", type=float, required=True, help="offered events per second")
     parser.add_argument("--seconds", type=float, default=30.0, help="how long the load is offered")
     parser.add_argument("--partitions", type=int, default=8)
+    parser.add_argument("--compressed", action="store_true",
+                        help="the simulator's two weeks of event time in the run (windows close constantly)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="emotion-latency-") as scratch:
         broker_dir = Path(scratch) / "kafka"
         bootstrap = local_kafka.start(broker_dir, watch_pid=os.getpid(), heap="768m").bootstrap
         try:
             result = alert_latency(bootstrap, rate=args.rate, duration_s=args.seconds,
-                                   partitions=args.partitions, workdir=Path(scratch) / "workers")
+                                   partitions=args.partitions, workdir=Path(scratch) / "workers",
+                                   realtime=not args.compressed)
         finally:
             local_kafka.stop(broker_dir)
     print(json.dumps(result))

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pipeline.domain.records import StageWindowResult, stage_window_id
 from pipeline.domain.stage_aggregate import StageAggregation, StageWindowAccumulator, WindowContribution
-from pipeline.domain.windows import expired, is_closed, is_too_late, window_start
+from pipeline.domain.windows import closing_step_ms, expired, is_closed, is_too_late, window_start
 from pipeline.metrics_port import MetricsRecorder
 
 MS_PER_SECOND = 1000
@@ -53,6 +53,13 @@ class WindowSettings(BaseModel):
     @property
     def retention_ms(self) -> int:
         return max(self.retention_seconds, self.grace_seconds) * MS_PER_SECOND
+
+    @property
+    def closing_step_ms(self) -> int:
+        """Windows close and expire only at multiples of this event time (see ``windows.closing_step_ms``)."""
+        return closing_step_ms(
+            (size * MS_PER_SECOND for size in self.sizes_seconds), self.grace_ms, self.retention_ms
+        )
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -33,12 +33,14 @@ from pipeline.adapters.table_stores import (
     Event,
     TableSourceWatermarks,
     TableWindowStore,
+    WatermarkMove,
     WindowIndex,
     stage_key,
 )
 from pipeline.domain.codec import encode
 from pipeline.domain.records import StageWindowResult
 from pipeline.domain.stage_aggregate import WindowContribution
+from pipeline.domain.windows import crosses_closing_point
 from pipeline.processor import InputRecord, Processor, RecordOutputs, SourcedContribution
 from pipeline.stage_windows import StageWindows
 
@@ -169,6 +171,7 @@ class InteractionsAgent:
         owns: Ownership = owns_everything,
         deliveries: Deliveries | None = None,
         ready: Readiness = always_ready,
+        closing_step_ms: int = 1,
     ) -> None:
         self.ready = ready
         self.processor = processor
@@ -177,6 +180,8 @@ class InteractionsAgent:
         self.partitions = partitions
         self.levels = levels
         self.owns = owns
+        self.closing_step_ms = closing_step_ms
+        self._announced: set[int] = set()
         # Its tables' changelog writes are tracked here too (see ``deliveries.track_changelog``).
         self.deliveries = deliveries if deliveries is not None else Deliveries()
 
@@ -187,7 +192,9 @@ class InteractionsAgent:
                 await self.process_batch(batch)
             except Exception:
                 # Only a failure to hand records to the producer lands here; the batch is acked by Faust
-                # regardless, so say loudly which offsets were affected.
+                # regardless, so say loudly which offsets were affected. Its watermark announcements may be
+                # lost with it: every partition's next watermark is announced.
+                self._announced.clear()
                 log.exception(
                     "a batch could not be completed",
                     extra={"records": len(batch), "first_offset": batch[0].message.offset},
@@ -241,7 +248,7 @@ class InteractionsAgent:
             log.info("skipped records not current or out of order", extra={"records": len(skipped)})
         if self.levels is not None:  # right after the flush, no await between: see risk_levels
             self.levels.apply(level_changes)
-        announced = watermarks.flush(self.owns)
+        announced = self._worth_announcing(watermarks.flush(self.owns))
         if announced:
             heartbeat = watermark_message(announced)
             for target in range(self.partitions):
@@ -257,6 +264,22 @@ class InteractionsAgent:
         for event in applied:
             if not self.owns(event.message):
                 release(event.message)
+
+    def _worth_announcing(self, moves: dict[int, WatermarkMove]) -> dict[int, int]:
+        """The watermarks the window side must hear: each announcement goes to every contributions partition
+        and is applied there, so one per batch was most of a small batch's cost. Windows close and expire
+        only at multiples of the closing step, so a watermark that reaches none can change nothing there.
+        A redelivered batch starts from its checkpoint and announces again whatever it crossed. Each
+        partition's first batch in this process is announced regardless, so that new window settings (a
+        new step) take effect at once.
+        """
+        announced: dict[int, int] = {}
+        for partition, move in moves.items():
+            first = partition not in self._announced
+            if first or crosses_closing_point(move.before, move.after, self.closing_step_ms):
+                announced[partition] = move.after
+                self._announced.add(partition)
+        return announced
 
     async def _send(self, outputs: RecordOutputs) -> None:
         if outputs.dead_letter is not None:

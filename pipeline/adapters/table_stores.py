@@ -12,7 +12,7 @@ import logging
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import faust
 import orjson
@@ -104,11 +104,19 @@ def _upsert(checkpoints: list[Checkpoint], checkpoint: Checkpoint) -> list[Check
 
 @dataclass
 class _BatchRun:
-    """One partition's watermark within a batch: where it started, whether that start is known exactly."""
+    """One partition's watermark within a batch, where it started, and whether that start is known exactly."""
 
     watermark: int | None
     exact: bool
     checkpoints: list[Checkpoint]
+    started: int | None
+
+
+class WatermarkMove(NamedTuple):
+    """A source partition's watermark before and after one batch (``None``: none before it)."""
+
+    before: int | None
+    after: int
 
 
 @dataclass
@@ -159,7 +167,8 @@ class BatchWatermarkStore:
                 "no watermark checkpoint at a redelivered offset; lateness may differ",
                 extra={"partition": partition, "offset": offset},
             )
-        run = _BatchRun(earlier[-1][1] if earlier else None, exact, checkpoints)
+        watermark = earlier[-1][1] if earlier else None
+        run = _BatchRun(watermark, exact, checkpoints, started=watermark)
         self._partitions[partition] = run
         return run
 
@@ -167,9 +176,9 @@ class BatchWatermarkStore:
         self._partitions[partition].watermark = watermark_ms
         self._dirty[partition] = self.current
 
-    def flush(self, owns: Callable[[Message], bool]) -> dict[int, int]:
-        """Write the touched partitions' checkpoints; return their watermarks (for the window side)."""
-        changed: dict[int, int] = {}
+    def flush(self, owns: Callable[[Message], bool]) -> dict[int, WatermarkMove]:
+        """Write the touched partitions' checkpoints; return how their watermarks moved (for the windows)."""
+        changed: dict[int, WatermarkMove] = {}
         for partition, event in self._dirty.items():
             if not owns(event.message):
                 continue
@@ -179,7 +188,7 @@ class BatchWatermarkStore:
                 checkpoints = _upsert(run.checkpoints, after)
                 write_as(event, self.table, f"{partition}".encode(), orjson.dumps({"cp": checkpoints}))
             if run.watermark is not None:
-                changed[partition] = run.watermark
+                changed[partition] = WatermarkMove(run.started, run.watermark)
         self._dirty.clear()
         self._partitions.clear()
         self._last_seen.clear()

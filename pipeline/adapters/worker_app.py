@@ -142,6 +142,7 @@ def _attach_agents(worker: Worker) -> None:
         owns=owns,
         deliveries=enrichment_sends,
         ready=ready,
+        closing_step_ms=settings.windows.closing_step_ms,
     )
     stage = StageWindowsAgent(
         worker.components.windows,

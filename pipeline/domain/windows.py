@@ -18,6 +18,9 @@ partition has its own, because partitions progress independently). With ``grace`
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+
 
 def window_start(ts_ms: int, size_ms: int) -> int:
     """Start of the tumbling window of ``size_ms`` that holds ``ts_ms``."""
@@ -47,3 +50,21 @@ def is_too_late(event_ms: int, window_end_ms: int, watermark_ms: int, grace_ms: 
 def expired(window_end_ms: int, watermark_ms: int, retention_ms: int) -> bool:
     """Whether a window ended at least ``retention_ms`` before the watermark and may be deleted."""
     return watermark_ms - retention_ms >= window_end_ms
+
+
+def closing_step_ms(sizes_ms: Iterable[int], grace_ms: int, retention_ms: int) -> int:
+    """The event-time step every closing and expiry point is a multiple of.
+
+    A window closes at ``end + grace`` and expires at ``end + retention``, and every ``end`` is a multiple
+    of its size, so all these points are multiples of the sizes' and both delays' greatest common divisor.
+    """
+    return math.gcd(*sizes_ms, grace_ms, retention_ms)
+
+
+def crosses_closing_point(before_ms: int | None, after_ms: int, step_ms: int) -> bool:
+    """Whether a watermark moving from ``before_ms`` to ``after_ms`` reaches a new closing or expiry point.
+
+    One that does not can close or expire no window, whatever the other partitions' watermarks: the
+    smallest of them reaches a point only when this one does. ``None`` (never heard) always crosses.
+    """
+    return before_ms is None or after_ms // step_ms > before_ms // step_ms

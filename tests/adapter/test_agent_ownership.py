@@ -16,6 +16,7 @@ import orjson
 import pytest
 from aiokafka import TopicPartition
 from faust.types import TP
+from support.agents import Event, Message, RecordingTable, RecordingTopic
 
 from pipeline.adapters.agents import InteractionsAgent, Tables, Topics, always_ready
 from pipeline.adapters.worker_app import assigned_partitions, current_records
@@ -25,47 +26,6 @@ from pipeline.metrics_port import NullMetrics
 from pipeline.processor import Processor
 
 CUSTOMER = "cust-7"
-
-
-@dataclass
-class RecordingTopic:
-    sent: list[dict[str, Any]] = field(default_factory=list)
-    before_each_send: Any = None
-
-    async def send(self, **message: Any) -> asyncio.Future[None]:
-        if self.before_each_send is not None:
-            self.before_each_send()
-        self.sent.append(message)
-        delivered: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        delivered.set_result(None)
-        return delivered
-
-
-class RecordingTable(dict[bytes, bytes]):
-    name = "recording"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.writes: list[bytes] = []
-
-    def __setitem__(self, key: bytes, value: bytes) -> None:
-        self.writes.append(key)
-        super().__setitem__(key, value)
-
-
-@dataclass
-class Message:
-    value: bytes
-    key: bytes
-    offset: int
-    topic: str = "cx.interactions"
-    partition: int = 0
-    acked: bool = False
-
-
-@dataclass
-class Event:
-    message: Message
 
 
 @dataclass

@@ -190,7 +190,12 @@ class SimulatedWorker:
         for table in (self.tables.windows, self.tables.window_watermarks):
             track_changelog(table, window_sends)
         self.interactions = InteractionsAgent(
-            components.processor, topics, self.tables, PARTITIONS, deliveries=enrichment_sends
+            components.processor,
+            topics,
+            self.tables,
+            PARTITIONS,
+            deliveries=enrichment_sends,
+            closing_step_ms=components.windows.settings.closing_step_ms,
         )
         index = WindowIndex(self.tables.windows, PARTITIONS, components.windows.settings)
         self.stage = StageWindowsAgent(

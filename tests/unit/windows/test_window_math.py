@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.domain.windows import expired, is_closed, is_too_late, window_range, window_start
+from pipeline.domain.windows import (
+    closing_step_ms,
+    crosses_closing_point,
+    expired,
+    is_closed,
+    is_too_late,
+    window_range,
+    window_start,
+)
 
 HOUR = 3_600_000
 DAY = 86_400_000
@@ -124,3 +132,50 @@ def test_lateness_agrees_with_closing_and_a_window_never_reopens(event_ms, advan
         assert is_closed(end, watermark_ms + 1, grace_ms)
     # An event cannot close its own window: the watermark including it is still before the end.
     assert not is_too_late(event_ms, end, event_ms, grace_ms)
+
+
+def test_closing_step_of_the_default_windows_is_an_hour() -> None:
+    assert closing_step_ms((HOUR, DAY), HOUR, 7 * DAY) == HOUR
+    assert closing_step_ms((HOUR, DAY), 0, 0) == HOUR
+    assert closing_step_ms((60_000,), 90_000, 600_000) == 30_000
+
+
+@pytest.mark.parametrize(
+    ("before_ms", "after_ms", "crosses"),
+    [
+        (None, 5, True),
+        (0, HOUR - 1, False),
+        (0, HOUR, True),
+        (HOUR - 1, HOUR, True),
+        (HOUR, 2 * HOUR - 1, False),
+        (-1, 0, True),
+        (-HOUR, -1, False),
+    ],
+)
+def test_crossing_a_closing_point(before_ms, after_ms, crosses) -> None:
+    assert crosses_closing_point(before_ms, after_ms, HOUR) is crosses
+
+
+@given(
+    sizes=st.lists(st.integers(min_value=1, max_value=50), min_size=1, max_size=3, unique=True),
+    grace=st.integers(min_value=0, max_value=60),
+    retention=st.integers(min_value=0, max_value=200),
+    before=st.integers(min_value=-500, max_value=500),
+    advance=st.integers(min_value=0, max_value=100),
+    other=st.integers(min_value=-600, max_value=600),
+    event=st.integers(min_value=-700, max_value=700),
+)
+def test_a_watermark_move_that_crosses_no_point_changes_no_window(  # noqa: PLR0917 - drawn inputs
+    sizes, grace, retention, before, advance, other, event
+) -> None:
+    """Why a worker may leave such a move unannounced: whatever another partition's watermark (the window
+    side closes on the smallest), no window of any size closes or expires between the two."""
+    retention = max(retention, grace)
+    step = closing_step_ms(sizes, grace, retention)
+    after = before + advance
+    if crosses_closing_point(before, after, step):
+        return
+    for size in sizes:
+        _, end = window_range(event, size)
+        assert is_closed(end, min(after, other), grace) == is_closed(end, min(before, other), grace)
+        assert expired(end, min(after, other), retention) == expired(end, min(before, other), retention)
