@@ -109,11 +109,10 @@ class WorkerSettings(BaseModel):
     session_timeout_seconds: Annotated[float, Field(ge=3, le=600)] = 30.0
     heartbeat_interval_seconds: Annotated[float, Field(gt=0, le=60)] = 3.0
     commit_interval_seconds: Annotated[float, Field(gt=0, le=60)] = 1.0
-    # Per RocksDB database (one per table and partition: 4 x partitions of them). Faust's own defaults,
-    # 64 MiB write buffers (3 of them) and a 2 GiB block cache per database, let a worker's memory grow for
-    # as long as it writes.
+    # All RocksDB databases of a worker (one per table and partition) share one block cache of this size,
+    # their memtables charged to it (adapters/rocksdb_memory.py); a memtable is flushed at the buffer size.
+    rocksdb_memory_mib: Annotated[int, Field(ge=8, le=65_536)] = 64
     rocksdb_write_buffer_mib: Annotated[int, Field(ge=1, le=1024)] = 4
-    rocksdb_block_cache_mib: Annotated[int, Field(ge=1, le=4096)] = 8
 
 
 class EmotionSettings(BaseModel):

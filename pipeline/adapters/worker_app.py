@@ -6,7 +6,7 @@ import asyncio
 import logging
 import platform
 from collections.abc import AsyncIterator, Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, cast
 
 import faust
@@ -29,6 +29,7 @@ from pipeline.adapters.deliveries import Deliveries, track_changelog
 from pipeline.adapters.faust_app import PipelineApp, create_app
 from pipeline.adapters.metrics import PipelineMetrics
 from pipeline.adapters.risk_levels import risk_level_counts
+from pipeline.adapters.rocksdb_memory import RocksDBBudget, share_budget
 from pipeline.adapters.table_stores import BytesTable, WindowIndex
 from pipeline.adapters.topic_admin import contributions_topic_name, ensure_topics
 from pipeline.adapters.web import attach_operations
@@ -91,7 +92,6 @@ def build_worker(settings: Settings, registry: CollectorRegistry | None = None) 
                 value_type=bytes,
                 partitions=partitions,
                 help=help_text,
-                options=rocksdb_options(settings),
             ),
         )
 
@@ -101,6 +101,10 @@ def build_worker(settings: Settings, registry: CollectorRegistry | None = None) 
         windows=table("stage-windows", "per-stage emotion windows by window id"),
         window_watermarks=table("window-watermarks", "source watermarks heard per contributions partition"),
     )
+    if settings.worker.store == "rocksdb":
+        budget = RocksDBBudget.of(settings.worker.rocksdb_memory_mib)
+        for field in fields(tables):
+            share_budget(getattr(tables, field.name).data, budget, settings.worker.rocksdb_write_buffer_mib)
     index = WindowIndex(tables.windows, partitions, settings.windows)
     worker = Worker(app, settings, components, metrics, registry, topics, tables, index)
     _attach_agents(worker)
@@ -108,17 +112,6 @@ def build_worker(settings: Settings, registry: CollectorRegistry | None = None) 
     setup_prometheus_sensors(app, registry=registry, name_prefix="faust")
     attach_operations(worker)
     return worker
-
-
-def rocksdb_options(settings: Settings) -> dict[str, int]:
-    """Memory bounds for each table's RocksDB databases (a new dict per table: Faust pops keys from it)."""
-    worker = settings.worker
-    return {
-        "write_buffer_size": worker.rocksdb_write_buffer_mib * 2**20,
-        "max_write_buffer_number": 2,
-        "block_cache_size": worker.rocksdb_block_cache_mib * 2**20,
-        "block_cache_compressed_size": worker.rocksdb_block_cache_mib * 2**20,
-    }
 
 
 def _attach_agents(worker: Worker) -> None:

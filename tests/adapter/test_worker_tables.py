@@ -1,24 +1,79 @@
-"""The worker's tables on RocksDB: memory bounded per database, not Faust's defaults."""
+"""The worker's tables on RocksDB: one memory budget for all their databases, not Faust's per-database one."""
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, cast
 
+import rocksdict
+from faust.stores.rocksdb import RocksDBOptions
+
+from pipeline.adapters.rocksdb_memory import MIB, BudgetedRocksDBOptions, RocksDBBudget
 from pipeline.adapters.worker_app import build_worker
 from pipeline.config import load_settings
 
+DATABASES = 16
+WRITTEN_PER_DATABASE = 7 * MIB // 2  # below one memtable: nothing is flushed for size alone
 
-def test_every_table_bounds_its_rocksdb_memory(tmp_path: Path) -> None:
-    memory = {"rocksdb_write_buffer_mib": 2, "rocksdb_block_cache_mib": 3}
+
+def test_every_table_shares_one_budget(tmp_path: Path) -> None:
+    memory = {"rocksdb_memory_mib": 16, "rocksdb_write_buffer_mib": 2}
     settings = load_settings(worker={"store": "rocksdb", "workdir": tmp_path, **memory})
     worker = build_worker(settings)
 
-    for field in fields(worker.tables):
-        options = cast(Any, getattr(worker.tables, field.name)).data.rocksdb_options
-        assert options.write_buffer_size == 2 * 2**20
-        assert options.max_write_buffer_number == 2
-        assert options.block_cache_size == 3 * 2**20
-        # Faust's defaults, per database: 3 x 64 MiB write buffers and a 2 GiB block cache.
-        assert options.block_cache_size < 2 * 2**30
+    options = [
+        cast(Any, getattr(worker.tables, field.name)).data.rocksdb_options for field in fields(worker.tables)
+    ]
+    assert all(isinstance(option, BudgetedRocksDBOptions) for option in options)
+    assert len({id(option.budget) for option in options}) == 1
+    assert all(
+        option.write_buffer_size == 2 * MIB and option.max_write_buffer_number == 2 for option in options
+    )
+
+
+def memtable_bytes(databases: list[rocksdict.Rdict]) -> int:
+    return sum(int(db.property_int_value("rocksdb.cur-size-all-mem-tables") or 0) for db in databases)
+
+
+def fill(options: RocksDBOptions, folder: Path) -> list[rocksdict.Rdict]:
+    """Open the databases and write the same amount of incompressible values into each, in turn (as a worker
+    writes the partitions it owns)."""
+    databases = [options.open(folder / f"db-{index}") for index in range(DATABASES)]
+    for key in range(WRITTEN_PER_DATABASE // 1024):
+        for db in databases:
+            db[key.to_bytes(4, "big")] = os.urandom(1024)
+    return databases
+
+
+def settled_memtable_bytes(databases: list[rocksdict.Rdict]) -> int:
+    """Memtable bytes once flushes (background threads) have finished, or after a few seconds."""
+    deadline = time.monotonic() + 5
+    size = memtable_bytes(databases)
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        latest = memtable_bytes(databases)
+        if latest == size:
+            break
+        size = latest
+    return size
+
+
+def test_memtables_of_many_databases_stay_within_the_budget(tmp_path: Path) -> None:
+    budget = RocksDBBudget.of(8)
+    shared = fill(
+        BudgetedRocksDBOptions(budget, write_buffer_size=4 * MIB, max_write_buffer_number=2), tmp_path / "a"
+    )
+    # Faust's options bounded per database, the same write buffer: every memtable keeps what it was given.
+    alone = fill(
+        RocksDBOptions(write_buffer_size=4 * MIB, max_write_buffer_number=2, use_rocksdict=True),
+        tmp_path / "b",
+    )
+
+    assert settled_memtable_bytes(alone) > DATABASES * WRITTEN_PER_DATABASE
+    # Half the budget, plus the arena block (an eighth of a write buffer) each database's memtable holds.
+    assert settled_memtable_bytes(shared) <= 4 * MIB + DATABASES * (4 * MIB // 8) + MIB // 2
+    for db in shared + alone:
+        db.close()
