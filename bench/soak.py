@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -146,7 +147,7 @@ def _round(value: float | None) -> float | None:
 
 
 def run(bootstrap: str, workdir: Path, *, minutes: float, rate: float, sample_s: float,
-        warmup_s: float) -> dict[str, Any]:
+        warmup_s: float, keep_log: Path) -> dict[str, Any]:
     events = round(minutes * 60 * rate)
     records, expected_outputs = simulated_records(events, seed=29)
     topics, worker = worker_on_fresh_topics(bootstrap, "soak", partitions=PARTITIONS, workdir=workdir,
@@ -163,12 +164,15 @@ def run(bootstrap: str, workdir: Path, *, minutes: float, rate: float, sample_s:
     finally:
         worker.stop()
         watch.close()
+        shutil.copyfile(worker.log_path, keep_log)
     return {
         "offered_events_per_s": rate,
         "minutes": minutes,
         "records": len(records),
         "expected_outputs": expected_outputs,
         "outputs": processed,
+        # More outputs than expected are records processed twice (redelivered): the worker log says why.
+        "worker_log": str(keep_log),
         "all_processed": processed >= expected_outputs,
         "worker_alive_at_end": alive,
         "summary": summarise(soak.samples, warmup_s),
@@ -193,7 +197,8 @@ def main() -> int:
         bootstrap = local_kafka.start(broker_dir, watch_pid=os.getpid(), heap="768m").bootstrap
         try:
             result = run(bootstrap, Path(scratch) / "workers", minutes=args.minutes, rate=args.rate,
-                         sample_s=args.sample_seconds, warmup_s=args.warmup_seconds)
+                         sample_s=args.sample_seconds, warmup_s=args.warmup_seconds,
+                         keep_log=args.out.with_suffix(".worker.log"))
         finally:
             local_kafka.stop(broker_dir)
     report = {

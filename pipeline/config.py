@@ -104,7 +104,9 @@ class WorkerSettings(BaseModel):
     max_record_bytes: Annotated[int, Field(ge=1024, le=16 * 1024 * 1024)] = 1024 * 1024
     max_event_future_seconds: Annotated[int, Field(ge=0)] = 2 * 86_400
     batch_size: Annotated[int, Field(ge=1, le=10_000)] = 500
-    batch_within_seconds: Annotated[float, Field(gt=0, le=10)] = 0.05
+    # Faust's take waits this long after every batch unless a full batch is waiting: at moderate load it is
+    # idle time added to every batch, and so to every record's latency (see docs/performance.md).
+    batch_within_seconds: Annotated[float, Field(gt=0, le=10)] = 0.01
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     session_timeout_seconds: Annotated[float, Field(ge=3, le=600)] = 30.0
     heartbeat_interval_seconds: Annotated[float, Field(gt=0, le=60)] = 3.0
