@@ -110,11 +110,11 @@ def keep_fetched_records(app: faust.App) -> None:
             managed.discard(queue)
 
 
-def read_uncommitted_from_the_start(
+def seek_committed_or_earliest(
     app: faust.App, consumer: ConsumerT, order: OffsetOrder | None = None
 ) -> ConsumerT:
-    """Make ``consumer``'s seek to the committed offsets also seek partitions without one to their start;
-    ``order`` learns where each input partition was sought."""
+    """Make ``consumer``'s seek to the committed offsets also seek partitions without one to their start,
+    and tell ``order`` where each input partition was sought (its records are applied from there on)."""
     seek_to_committed = consumer.perform_seek
     faust_consumer: Any = consumer
 

@@ -15,7 +15,7 @@ from pipeline.adapters.consumer_guards import (
     count_current_acks_only,
     forget_read_positions,
     keep_fetched_records,
-    read_uncommitted_from_the_start,
+    seek_committed_or_earliest,
 )
 from pipeline.adapters.kafka_security import faust_credentials
 from pipeline.config import Settings, WorkerSettings
@@ -30,7 +30,7 @@ class PipelineApp(faust.App):
     def _new_consumer(self) -> ConsumerT:
         consumer = super()._new_consumer()
         guarded = count_current_acks_only(self, consumer)
-        return read_uncommitted_from_the_start(self, guarded, self.offset_order)
+        return seek_committed_or_earliest(self, guarded, self.offset_order)
 
     @cached_property
     def offset_order(self) -> OffsetOrder:

@@ -21,7 +21,7 @@ from pipeline.adapters.consumer_guards import (
     count_current_acks_only,
     forget_read_positions,
     keep_fetched_records,
-    read_uncommitted_from_the_start,
+    seek_committed_or_earliest,
 )
 from pipeline.adapters.faust_app import create_app
 from pipeline.config import load_settings
@@ -158,7 +158,7 @@ async def test_a_seek_back_moves_partitions_without_a_committed_offset_to_their_
     consumer._thread.seek_wait = seek_wait
     app.consumer_generation_id = 9
     order = OffsetOrder(app)
-    read_uncommitted_from_the_start(app, consumer, order)
+    seek_committed_or_earliest(app, consumer, order)
 
     await consumer.perform_seek()
 
