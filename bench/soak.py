@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -59,6 +60,18 @@ def rss_bytes(pid: int) -> int | None:
     return None
 
 
+ROCKSDB_SAMPLE = re.compile(r'^emotion_pipeline_rocksdb_memory_bytes\{part="(\w+)"\} (\S+)$', re.MULTILINE)
+
+
+def rocksdb_memory(worker: WorkerProcess) -> dict[str, float]:
+    """The worker's RocksDB budget and use by part, as it exports them (empty if /metrics does not answer)."""
+    try:
+        text = worker.http_text("/metrics")
+    except OSError:
+        return {}
+    return {part: float(value) for part, value in ROCKSDB_SAMPLE.findall(text)}
+
+
 @dataclass(frozen=True)
 class Sample:
     elapsed_s: float
@@ -66,6 +79,7 @@ class Sample:
     processed: int
     rss_bytes: int | None
     cpu_s: float
+    rocksdb: dict[str, float]  # emotion_pipeline_rocksdb_memory_bytes by part, from the worker's /metrics
 
 
 def slope_per_hour(points: list[tuple[float, float]]) -> float | None:
@@ -92,7 +106,8 @@ class Soak:
 
     def sample(self, started: float) -> None:
         self.samples.append(Sample(round(time.perf_counter() - started, 1), self.offered, self.watch.total(),
-                                   rss_bytes(self.worker.pid), round(self.worker.cpu_seconds(), 2)))
+                                   rss_bytes(self.worker.pid), round(self.worker.cpu_seconds(), 2),
+                                   rocksdb_memory(self.worker)))
 
     async def offer(self, bootstrap: str, topic: str, records: list[tuple[bytes | None, bytes]],
                     rate: float) -> float:
@@ -136,6 +151,7 @@ def summarise(samples: list[Sample], warmup_s: float) -> dict[str, Any]:
         "rss_growth_mib_per_hour_second_half": _round(slope_per_hour(
             [(sample.elapsed_s, (sample.rss_bytes or 0) / 2**20)
              for sample in steady[len(steady) // 2:]])),
+        "rocksdb_mib_at_end": {part: round(value / 2**20, 1) for part, value in steady[-1].rocksdb.items()},
         "max_lag_records": max(lag),
         "worker_cpu_utilisation": _round((steady[-1].cpu_s - steady[0].cpu_s)
                                          / max(steady[-1].elapsed_s - steady[0].elapsed_s, 1e-9)),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import math
 import platform
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, TypeVar, get_args
 
@@ -241,6 +241,16 @@ class PipelineMetrics:
                 registry=registry,
             )
         )
+        self._rocksdb_memory = self._declare(
+            Gauge(
+                "rocksdb_memory_bytes",
+                "The worker's RocksDB memory budget and its use: the shared block cache (memtables charged "
+                "to it included) and the memtables alone.",
+                ["part"],
+                namespace=NAMESPACE,
+                registry=registry,
+            )
+        )
 
         # Children bound once: the hot path does dictionary lookups, not label validation.
         self._outcome = {outcome: self._events.labels(outcome) for outcome in OUTCOMES}
@@ -375,6 +385,14 @@ class PipelineMetrics:
     def set_ready(self, ready: bool) -> None:
         """1 when connected and recovered, else 0."""
         self._ready.set(1 if ready else 0)
+
+    def track_rocksdb_memory(
+        self, budget_bytes: int, block_cache: Callable[[], float], memtables: Callable[[], float]
+    ) -> None:
+        """Read RocksDB's own counters at every scrape (``part`` = budget, block_cache, memtables)."""
+        self._rocksdb_memory.labels("budget").set(budget_bytes)
+        self._rocksdb_memory.labels("block_cache").set_function(block_cache)
+        self._rocksdb_memory.labels("memtables").set_function(memtables)
 
 
 def _sample_names(family_name: str, family_type: str) -> Iterable[str]:

@@ -34,6 +34,25 @@ def test_every_table_shares_one_budget(tmp_path: Path) -> None:
     )
 
 
+
+def test_the_budget_and_its_use_are_metrics(tmp_path: Path) -> None:
+    settings = load_settings(worker={"store": "rocksdb", "workdir": tmp_path, "rocksdb_memory_mib": 16})
+    worker = build_worker(settings)
+    options = cast(Any, worker.tables.customers).data.rocksdb_options
+    db = options.open(tmp_path / "customers-0")
+
+    def memory(part: str) -> float:
+        value = worker.registry.get_sample_value("emotion_pipeline_rocksdb_memory_bytes", {"part": part})
+        assert value is not None
+        return value
+
+    before = memory("memtables")
+    db[b"cust-1"] = os.urandom(100_000)
+    assert memory("budget") == 16 * MIB
+    assert memory("memtables") > before
+    assert memory("block_cache") >= memory("memtables")
+    db.close()
+
 def memtable_bytes(databases: list[rocksdict.Rdict]) -> int:
     return sum(int(db.property_int_value("rocksdb.cur-size-all-mem-tables") or 0) for db in databases)
 
