@@ -266,9 +266,9 @@ class InteractionsAgent:
                 release(event.message)
 
     def _worth_announcing(self, moves: dict[int, WatermarkMove]) -> dict[int, int]:
-        """The watermarks the window side must hear: each announcement goes to every contributions partition
-        and is applied there, so one per batch was most of a small batch's cost. Windows close and expire
-        only at multiples of the closing step, so a watermark that reaches none can change nothing there.
+        """The watermarks the window side must hear. Each announcement goes to every contributions partition
+        and is applied there; windows close and expire only at multiples of the closing step, so a watermark
+        that reaches none can change nothing there.
         A redelivered batch starts from its checkpoint and announces again whatever it crossed. Each
         partition's first batch in this process is announced regardless, so that new window settings (a
         new step) take effect at once.
