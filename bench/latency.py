@@ -82,8 +82,10 @@ def stream_config(events: int, seed: int, duration_s: float, *, realtime: bool) 
     config = simulation_config(events, seed)
     if not realtime:
         return config
-    return config.model_copy(update={"arrival_days": duration_s / SECONDS_PER_DAY,
-                                     "speedup": STORY_DAYS * SECONDS_PER_DAY / duration_s})
+    # Validated like any config (model_copy would not): a very short run would exceed the largest speedup.
+    squeezed = {"arrival_days": duration_s / SECONDS_PER_DAY,
+                "speedup": STORY_DAYS * SECONDS_PER_DAY / duration_s}
+    return SimulationConfig.model_validate({**config.model_dump(), **squeezed})
 
 
 def latency_stream(config: SimulationConfig) -> tuple[list[tuple[bytes | None, bytes]], set[str]]:

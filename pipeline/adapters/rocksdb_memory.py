@@ -2,8 +2,9 @@
 
 A worker opens one database per table and partition (4 x partitions of them). Faust gives each its own block
 cache and write buffers, so what a worker may use grows with the number of databases, and a database that
-is written slowly keeps its memtable in memory until it fills: a 30-minute soak grew by 840 MiB an hour with
-Faust's defaults and still by 90 MiB an hour with small per-database bounds, all of it memtables. Here every
+is written slowly keeps its memtable in memory until it fills: a 30-minute soak grew by 824 MiB an hour with
+Faust's defaults, and with small per-database bounds the memtables still grew from 30 to 74 MiB in four
+minutes (docs/performance.md, "Soak"). Here every
 database shares one block cache, and a write buffer manager charges their memtables to that cache and
 flushes the largest when together they pass half of it, so the worker's RocksDB memory stays within the
 budget however many databases it holds.
@@ -24,17 +25,18 @@ MIB = 2**20
 class RocksDBBudget:
     """The shared block cache and the write buffer manager charging memtables to it."""
 
+    size_bytes: int
     cache: rocksdict.Cache
     write_buffers: rocksdict.WriteBufferManager
 
     @classmethod
     def of(cls, memory_mib: int) -> RocksDBBudget:
-        cache = rocksdict.Cache(memory_mib * MIB)
+        size = memory_mib * MIB
+        cache = rocksdict.Cache(size)
         # Not stalling writers: a write over the budget triggers a flush instead of waiting for one.
-        write_buffers = rocksdict.WriteBufferManager.new_write_buffer_manager_with_cache(
-            memory_mib * MIB // 2, False, cache
-        )
-        return cls(cache, write_buffers)
+        manager = rocksdict.WriteBufferManager
+        write_buffers = manager.new_write_buffer_manager_with_cache(size // 2, False, cache)
+        return cls(size, cache, write_buffers)
 
 
 class BudgetedRocksDBOptions(RocksDBOptions):

@@ -30,7 +30,7 @@ from pipeline.adapters.deliveries import Deliveries, track_changelog
 from pipeline.adapters.faust_app import PipelineApp, create_app
 from pipeline.adapters.metrics import PipelineMetrics
 from pipeline.adapters.risk_levels import risk_level_counts
-from pipeline.adapters.rocksdb_memory import MIB, RocksDBBudget, share_budget
+from pipeline.adapters.rocksdb_memory import RocksDBBudget, share_budget
 from pipeline.adapters.table_stores import BytesTable, WindowIndex
 from pipeline.adapters.topic_admin import contributions_topic_name, ensure_topics
 from pipeline.adapters.web import attach_operations
@@ -106,9 +106,8 @@ def build_worker(settings: Settings, registry: CollectorRegistry | None = None) 
         budget = RocksDBBudget.of(settings.worker.rocksdb_memory_mib)
         for field in fields(tables):
             share_budget(getattr(tables, field.name).data, budget, settings.worker.rocksdb_write_buffer_mib)
-        metrics.track_rocksdb_memory(
-            settings.worker.rocksdb_memory_mib * MIB, budget.cache.get_usage, budget.write_buffers.get_usage
-        )
+        cache, memtables = budget.cache.get_usage, budget.write_buffers.get_usage
+        metrics.track_rocksdb_memory(budget.size_bytes, cache, memtables)
     index = WindowIndex(tables.windows, partitions, settings.windows)
     worker = Worker(app, settings, components, metrics, registry, topics, tables, index)
     _attach_agents(worker)
