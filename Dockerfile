@@ -33,11 +33,19 @@ RUN groupadd --system --gid 10001 emotion \
       --shell /usr/sbin/nologin emotion \
  && install -d -o 10001 -g 10001 -m 0750 /var/lib/emotion-pipeline
 
+# jemalloc instead of glibc's malloc: RocksDB's background threads allocate and free memtable arenas all the
+# time, and with glibc's allocator a worker's memory kept growing where neither RocksDB's counters nor
+# Python's heap did (docs/performance.md, "Soak"). LD_PRELOAD names the library, found on the loader path.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libjemalloc2 \
+ && rm -rf /var/lib/apt/lists/*
+
 # The venv was built on the same base image, so its interpreter links stay valid here.
 COPY --from=build /opt/emotion-pipeline /opt/emotion-pipeline
 
 # The bytecode was compiled at install time; the root file system may be read-only at run time.
 ENV PATH=/opt/emotion-pipeline/bin:$PATH \
+    LD_PRELOAD=libjemalloc.so.2 \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     EMOTION_PIPELINE_WORKER__WEB_HOST=0.0.0.0 \

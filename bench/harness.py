@@ -256,14 +256,15 @@ def start_worker(env: dict[str, str], log_path: Path, profile_to: Path | None = 
 
 
 def worker_on_fresh_topics(bootstrap: str, label: str, *, partitions: int, workdir: Path,
-                           app_prefix: str) -> tuple[TopicSet, WorkerProcess]:
+                           app_prefix: str, extra_env: dict[str, str] | None = None,
+                           ) -> tuple[TopicSet, WorkerProcess]:
     """Create the five product topics under fresh names and start one worker on them (not waited for)."""
     topics = TopicSet.fresh(label)
     create_topics(bootstrap, [topics.interactions, topics.enriched, topics.alerts, topics.stage_emotions,
                               topics.dlq], partitions)
     app_id = f"{app_prefix}-{topics.enriched}"
     env = worker_env(bootstrap, topics, app_id=app_id, workdir=workdir / app_id, web_port=free_port(),
-                     partitions=partitions)
+                     partitions=partitions, extra=extra_env)
     return topics, start_worker(env, workdir / f"{app_id}.log")
 
 

@@ -11,12 +11,18 @@ the RSS at the end of the warm-up and at the end. Tracked customers grow with th
 is state; a leak shows as growth that does not level off. Written to ``bench/out/soak.json``:
 
     .venv/bin/python bench/soak.py --minutes 30 --rate 50
+
+The worker runs with the memory allocator of the container image, jemalloc (``--allocator jemalloc``, the
+default; Debian's ``libjemalloc2``), or with the C library's own (``--allocator system``). With glibc's
+allocator the worker's memory kept growing where neither RocksDB's counters nor Python's heap did
+(docs/performance.md, "Soak").
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes.util
 import json
 import os
 import re
@@ -46,6 +52,26 @@ BENCH_DIR = Path(__file__).resolve().parent
 PARTITIONS = 8
 SEND_TICK_S = 0.01
 DRAIN_TIMEOUT_S = 120.0
+
+
+def allocator_env(allocator: str) -> dict[str, str]:
+    """The environment that makes the worker use ``allocator`` ("system" or "jemalloc")."""
+    if allocator == "system":
+        return {}
+    library = ctypes.util.find_library("jemalloc")
+    if library is None:
+        raise SystemExit("--allocator jemalloc: libjemalloc is not installed (Debian: apt-get install "
+                         "libjemalloc2); or measure the C library's allocator with --allocator system")
+    return {"LD_PRELOAD": library}
+
+
+def maps_library(pid: int, name: str) -> bool:
+    """Whether a shared library whose file name contains ``name`` is mapped into the process."""
+    try:
+        with open(f"/proc/{pid}/maps", encoding="ascii", errors="replace") as maps:
+            return any(name in line.rsplit("/", 1)[-1] for line in maps)
+    except OSError:
+        return False
 
 
 def rss_bytes(pid: int) -> int | None:
@@ -163,15 +189,16 @@ def _round(value: float | None) -> float | None:
 
 
 def run(bootstrap: str, workdir: Path, *, minutes: float, rate: float, sample_s: float,
-        warmup_s: float, keep_log: Path) -> dict[str, Any]:
+        warmup_s: float, keep_log: Path, allocator: str) -> dict[str, Any]:
     events = round(minutes * 60 * rate)
     records, expected_outputs = simulated_records(events, seed=29)
     topics, worker = worker_on_fresh_topics(bootstrap, "soak", partitions=PARTITIONS, workdir=workdir,
-                                            app_prefix="soak")
+                                            app_prefix="soak", extra_env=allocator_env(allocator))
     watch = OffsetWatch(bootstrap, [topics.enriched, topics.dlq])
     try:
         if not wait_ready([worker], timeout_s=180):
             return {"error": "the worker did not become ready", "log_tail": worker.log_tail()}
+        jemalloc_loaded = maps_library(worker.pid, "jemalloc")
         soak = Soak(worker, watch, sample_s)
         started = asyncio.run(soak.offer(bootstrap, topics.interactions, records, rate))
         soak.drain(started, expected_outputs)
@@ -182,6 +209,8 @@ def run(bootstrap: str, workdir: Path, *, minutes: float, rate: float, sample_s:
         watch.close()
         shutil.copyfile(worker.log_path, keep_log)
     return {
+        "allocator": allocator,
+        "jemalloc_loaded": jemalloc_loaded,
         "offered_events_per_s": rate,
         "minutes": minutes,
         "records": len(records),
@@ -204,8 +233,11 @@ def main() -> int:
     parser.add_argument("--sample-seconds", type=float, default=10.0)
     parser.add_argument("--warmup-seconds", type=float, default=120.0,
                         help="samples before this are left out of the memory verdict")
+    parser.add_argument("--allocator", choices=("jemalloc", "system"), default="jemalloc",
+                        help="the worker's memory allocator (jemalloc: as in the container image)")
     parser.add_argument("--out", type=Path, default=BENCH_DIR / "out" / "soak.json")
     args = parser.parse_args()
+    allocator_env(args.allocator)  # fail before starting a broker
     args.out.parent.mkdir(parents=True, exist_ok=True)
     started_at = datetime.now(UTC)
     with tempfile.TemporaryDirectory(prefix="emotion-soak-") as scratch:
@@ -214,7 +246,7 @@ def main() -> int:
         try:
             result = run(bootstrap, Path(scratch) / "workers", minutes=args.minutes, rate=args.rate,
                          sample_s=args.sample_seconds, warmup_s=args.warmup_seconds,
-                         keep_log=args.out.with_suffix(".worker.log"))
+                         keep_log=args.out.with_suffix(".worker.log"), allocator=args.allocator)
         finally:
             local_kafka.stop(broker_dir)
     report = {

@@ -13,6 +13,7 @@ budget however many databases it holds.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import rocksdict
@@ -67,3 +68,23 @@ def share_budget(store: Any, budget: RocksDBBudget, write_buffer_mib: int) -> No
     store.rocksdb_options = BudgetedRocksDBOptions(
         budget, write_buffer_size=write_buffer_mib * MIB, max_write_buffer_number=2
     )
+
+
+ALLOCATORS = ("jemalloc", "tcmalloc")
+
+
+def memory_allocator(maps: Path = Path("/proc/self/maps")) -> str:
+    """The C allocator this process runs on: jemalloc or tcmalloc when preloaded, else the C library's.
+
+    It matters for RocksDB: with glibc's allocator a worker's memory kept growing outside the budget
+    (docs/performance.md, "Soak"); the container image preloads jemalloc.
+    """
+    try:
+        mapped = maps.read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return "unknown"
+    libraries = {line.rsplit("/", 1)[-1] for line in mapped.splitlines() if "/" in line}
+    for allocator in ALLOCATORS:
+        if any(name.startswith(f"lib{allocator}") for name in libraries):
+            return allocator
+    return "libc"

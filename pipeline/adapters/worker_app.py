@@ -30,7 +30,7 @@ from pipeline.adapters.deliveries import Deliveries, track_changelog
 from pipeline.adapters.faust_app import PipelineApp, create_app
 from pipeline.adapters.metrics import PipelineMetrics
 from pipeline.adapters.risk_levels import risk_level_counts
-from pipeline.adapters.rocksdb_memory import RocksDBBudget, share_budget
+from pipeline.adapters.rocksdb_memory import MIB, RocksDBBudget, memory_allocator, share_budget
 from pipeline.adapters.table_stores import BytesTable, WindowIndex
 from pipeline.adapters.topic_admin import contributions_topic_name, ensure_topics
 from pipeline.adapters.web import attach_operations
@@ -108,6 +108,8 @@ def build_worker(settings: Settings, registry: CollectorRegistry | None = None) 
             share_budget(getattr(tables, field.name).data, budget, settings.worker.rocksdb_write_buffer_mib)
         cache, memtables = budget.cache.get_usage, budget.write_buffers.get_usage
         metrics.track_rocksdb_memory(budget.size_bytes, cache, memtables)
+        allocator = memory_allocator()
+        log.info("RocksDB memory budget", extra={"mib": budget.size_bytes // MIB, "allocator": allocator})
     index = WindowIndex(tables.windows, partitions, settings.windows)
     worker = Worker(app, settings, components, metrics, registry, topics, tables, index)
     _attach_agents(worker)

@@ -234,3 +234,11 @@ def test_everything_copied_from_the_context_is_in_it(instructions: list[tuple[st
     for source in sources:
         assert (REPO_ROOT / source).exists(), source
         assert not _excluded(source.rstrip("/"), patterns), source
+
+
+def test_the_worker_runs_on_jemalloc_installed_in_the_same_stage(final_stage: list[tuple[str, str]]) -> None:
+    """glibc's allocator let a worker's memory grow outside RocksDB's budget and Python's heap (the soak)."""
+    assert _env(final_stage)["LD_PRELOAD"] == "libjemalloc.so.2"
+    runs = _values(final_stage, "RUN")
+    installs = " ".join(arguments for arguments in runs if "apt-get install" in arguments)
+    assert re.search(r"apt-get install -y --no-install-recommends\b.*\blibjemalloc2\b", installs)
