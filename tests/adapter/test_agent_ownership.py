@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, cast
 
 import faust
@@ -19,7 +20,7 @@ from faust.types import TP
 from support.agents import Event, Message, RecordingTable, RecordingTopic
 
 from pipeline.adapters.agents import InteractionsAgent, Tables, Topics, always_ready
-from pipeline.adapters.worker_app import assigned_partitions, current_records
+from pipeline.adapters.worker_app import assigned_partitions, build_worker, current_records
 from pipeline.assembly import assemble
 from pipeline.config import load_settings
 from pipeline.metrics_port import NullMetrics
@@ -200,6 +201,7 @@ class FakeConsumer:
 class FakeApp:
     consumer: FakeConsumer
     consumer_generation_id: int = 4
+    should_stop: bool = False
 
 
 @dataclass
@@ -214,8 +216,9 @@ class FetchedMessage:
         ({}, True),
         ({"consumer_generation_id": 5}, False),
         ({"consumer": FakeConsumer(set())}, False),
+        ({"should_stop": True}, False),
     ],
-    ids=["steady", "new-generation", "partition-revoked"],
+    ids=["steady", "new-generation", "partition-revoked", "worker-stopping"],
 )
 def test_a_record_is_current_only_in_its_generation_and_assignment(
     change: dict[str, Any], current: bool
@@ -242,3 +245,34 @@ async def test_ownership_reads_the_assignment_aiokafka_holds() -> None:
             assert owns(cast(Any, FetchedMessage(TP("cx.interactions", 0), generation_id=4))) is current
     finally:
         await thread._consumer.stop()
+
+
+async def test_a_stopping_worker_owns_no_record_before_faust_stops_its_tables(tmp_path: Path) -> None:
+    """Faust stops a stopping worker's tables while the agents may still hold a batch (``App.on_stop``),
+    and a stopped RocksDB store answers every read with nothing: nothing read then may be written back."""
+    settings = load_settings(worker={"store": "rocksdb", "workdir": tmp_path}, topics={"partitions": 1})
+    worker = build_worker(settings)
+    app = worker.app
+    thread: Any = cast(Any, app.consumer)._thread
+    thread._consumer = thread._create_consumer(loop=asyncio.get_running_loop())  # built, never started
+    tp = TopicPartition(settings.topics.interactions, 0)
+    thread._consumer._subscription.assign_from_user({tp})
+    app.consumer_generation_id = 4
+    message = cast(Any, FetchedMessage(TP(tp.topic, 0), generation_id=4))
+    store: Any = cast(Any, worker.tables.customers).data
+    key = CUSTOMER.encode()
+    store._db_for_partition(0)[key] = b"history"
+    owns = current_records(app)
+    assert owns(message)
+
+    try:
+        await asyncio.wait_for(app.stop(), timeout=30)
+    finally:
+        await thread._consumer.stop()
+    assert app.consumer_generation_id == 4, "unchanged until the worker has left the group"
+    assert tp in app.consumer.assignment(), "unchanged until the worker has left the group"
+    assert not owns(message)
+
+    assert store._get_bucket_for_key(key) is not None
+    await store.stop()
+    assert store._get_bucket_for_key(key) is None, "what a read in the batch in hand would have seen"
