@@ -1,4 +1,4 @@
-"""Five guards on Faust's consumer bookkeeping, each for a rebalance bug that loses or stalls records.
+"""Six guards on Faust's consumer bookkeeping, each for a bug that loses or stalls records.
 
 Acks of records that are no longer current. Faust's stream skips a record fetched in an earlier
 generation, or taken while a rebalance has suspended the flow, and acks it all the same (so that lag does
@@ -39,6 +39,18 @@ chaos run: a partition committed at 4,513 had 5,013 to 5,045 applied first, and 
 again after the seek, were then skipped by the customers' offset idempotency as already applied). Records
 of an input partition are therefore applied in offset order from where the generation's seek put it: one
 beyond the next expected offset is neither applied nor acked, and comes again in order after the seek.
+
+Commits past a record nobody acked. Faust commits the first run of consecutive acked offsets, and checks
+only that the run starts no more than one past the committed offset (and not at all while the committed
+offset is 0 or unknown): a single record released unapplied at the head, followed by acked ones, is
+committed as if applied. Measured in a full-size chaos run: a contributions partition's commit went from
+178 to 221 while the message at 203 had never reached the windows, and five hourly windows closed
+without that source partition's events. A commit now moves only through a run that starts exactly at the
+committed offset (or, before the first commit, where the generation's seek put the partition); a hole
+at the head holds the commit and the partition is read again from it, once per hole and generation.
+
+The fifth and sixth guards take an input partition's offsets to be dense, as plain producers write them:
+an offset taken by a transaction marker reads as a record missing, and the partition waits for it.
 """
 
 from __future__ import annotations
@@ -54,6 +66,9 @@ from faust.types import TP, Message
 from faust.types.transports import ConsumerT
 
 log = logging.getLogger(__name__)
+
+# How long acked records may wait for their generation's seek before the partitions are sought again.
+SEEK_OVERDUE_S = 5.0
 
 
 def is_current(app: faust.App, message: Message) -> bool:
@@ -167,6 +182,11 @@ class OffsetOrder:
         for tp, offset in offsets.items():
             self._starts[tp] = (generation, offset)
 
+    def start(self, tp: TP) -> int | None:
+        """Where the current generation's seek put ``tp``, if it has been sought."""
+        start = self._starts.get(tp)
+        return start[1] if start is not None and start[0] == self.app.consumer_generation_id else None
+
     def admits(self, message: Message) -> bool:
         """Whether ``message`` may be applied now. Admitting the next record moves the expectation past
         it, so ask once per record before applying it (asked again, an admitted record stays admitted)."""
@@ -202,6 +222,75 @@ class OffsetOrder:
         )
         task = asyncio.ensure_future(self.app.consumer.seek(tp, expected))
         task.add_done_callback(_log_failed_seek)
+
+
+def commit_only_from_the_committed_offset(
+    app: faust.App, consumer: ConsumerT, order: OffsetOrder | None = None
+) -> ConsumerT:
+    """Make ``consumer`` commit only a run of acked offsets that starts where the partition's commit stands
+    (the sixth guard, see the module docstring)."""
+    faust_consumer: Any = consumer
+    next_offset = faust_consumer._new_offset
+    reread: set[tuple[TP, int, int]] = set()
+    # Per generation: when acked records were first seen without a known start, and whether sought again.
+    unknown_since: dict[int, float] = {}
+    sought_again: set[int] = set()
+
+    def new_offset(tp: TP) -> int | None:
+        acked: list[int] = faust_consumer._acked[tp]
+        if not acked:
+            return None
+        base = faust_consumer._committed_offset.get(tp)
+        if base is None and order is not None:
+            base = order.start(tp)
+        if base is None:
+            # Where this generation began is not known yet (its seek is under way), or never will be (a seek
+            # that failed, as around a broker outage): hold the commit, and after a while seek again.
+            _seek_again_if_overdue()
+            return None
+        below = [offset for offset in acked if offset < base]
+        if below:  # acked again after a redelivery, committed already
+            acked[:] = [offset for offset in acked if offset >= base]
+            faust_consumer._acked_index[tp].difference_update(below)
+        if acked and min(acked) > base and not _gap_covers(faust_consumer._gap[tp], base, min(acked)):
+            _read_again(tp, base)
+            return None
+        result: int | None = next_offset(tp)
+        return result
+
+    def _seek_again_if_overdue() -> None:
+        generation = app.consumer_generation_id
+        now = asyncio.get_running_loop().time()
+        since = unknown_since.setdefault(generation, now)
+        if generation in sought_again or now - since < SEEK_OVERDUE_S:
+            return
+        sought_again.add(generation)
+        log.warning("no committed offset known in this generation: seeking to the committed offsets again")
+        task = asyncio.ensure_future(consumer.perform_seek())
+        task.add_done_callback(_log_failed_seek)
+
+    def _read_again(tp: TP, base: int) -> None:
+        hole = (tp, app.consumer_generation_id, base)
+        if hole in reread:
+            return
+        reread.add(hole)
+        log.warning(
+            "commit held at a record not applied: reading the partition again from it",
+            extra={"topic": tp.topic, "partition": tp.partition, "offset": base},
+        )
+        task = asyncio.ensure_future(consumer.seek(tp, base))
+        task.add_done_callback(_log_failed_seek)
+
+    faust_consumer._new_offset = new_offset
+    return consumer
+
+
+def _gap_covers(gaps: Any, first: int, end: int) -> bool:
+    """Whether Faust's known gaps (offsets that hold no record) cover ``first`` up to ``end``."""
+    missing = set(range(first, end))
+    for interval in gaps.overlap(first, end):
+        missing.difference_update(range(interval.begin, interval.end))
+    return not missing
 
 
 def _log_failed_seek(task: asyncio.Future[None]) -> None:

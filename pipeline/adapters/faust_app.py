@@ -12,6 +12,7 @@ from faust.types.transports import ConsumerT
 
 from pipeline.adapters.consumer_guards import (
     OffsetOrder,
+    commit_only_from_the_committed_offset,
     count_current_acks_only,
     forget_read_positions,
     keep_fetched_records,
@@ -30,6 +31,7 @@ class PipelineApp(faust.App):
     def _new_consumer(self) -> ConsumerT:
         consumer = super()._new_consumer()
         guarded = count_current_acks_only(self, consumer)
+        guarded = commit_only_from_the_committed_offset(self, guarded, self.offset_order)
         return seek_committed_or_earliest(self, guarded, self.offset_order)
 
     @cached_property
