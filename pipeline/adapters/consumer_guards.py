@@ -235,12 +235,19 @@ def commit_only_from_the_committed_offset(
     # Per generation: when acked records were first seen without a known start, and whether sought again.
     unknown_since: dict[int, float] = {}
     sought_again: set[int] = set()
+    # Where this guard last let each partition's commit go, and in which generation: Faust forgets its
+    # committed offsets of partitions being revoked before it commits them a last time.
+    committed_here: dict[TP, tuple[int, int]] = {}
 
     def new_offset(tp: TP) -> int | None:
         acked: list[int] = faust_consumer._acked[tp]
         if not acked:
             return None
+        generation = app.consumer_generation_id
         base = faust_consumer._committed_offset.get(tp)
+        if base is None:
+            ours = committed_here.get(tp)
+            base = ours[1] if ours is not None and ours[0] == generation else None
         if base is None and order is not None:
             base = order.start(tp)
         if base is None:
@@ -256,6 +263,8 @@ def commit_only_from_the_committed_offset(
             _read_again(tp, base)
             return None
         result: int | None = next_offset(tp)
+        if result is not None:
+            committed_here[tp] = (generation, result)
         return result
 
     def _seek_again_if_overdue() -> None:

@@ -326,3 +326,24 @@ async def test_the_worker_app_commits_only_from_the_committed_offset(tmp_path: P
     record_seeks(app, consumer)
     released_head(app, consumer, committed=203)
     assert cast(Any, consumer)._new_offset(PARTITION) is None
+
+
+async def test_a_partition_being_revoked_commits_from_where_it_last_committed(app: faust.App) -> None:
+    # Faust forgets a revoked partition's committed offset before its last commit.
+    order = OffsetOrder(app)
+    consumer = commit_only_from_the_committed_offset(app, await subscribed_consumer(app, guarded=True), order)
+    seeks = record_seeks(app, consumer)
+    app.consumer_generation_id = 8
+    app.flow_control.resume()
+    order.sought({PARTITION: 200})
+    cast(Any, consumer)._committed_offset[PARTITION] = 200
+    for offset in range(200, 210):
+        message(offset, generation=8).ack(consumer)
+    assert cast(Any, consumer)._new_offset(PARTITION) == 210
+    for offset in range(210, 215):
+        message(offset, generation=8).ack(consumer)
+    cast(Any, consumer)._committed_offset.pop(PARTITION)  # the revoke
+
+    assert cast(Any, consumer)._new_offset(PARTITION) == 215
+    await asyncio.sleep(0)
+    assert seeks == []
