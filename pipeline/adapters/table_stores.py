@@ -160,7 +160,8 @@ class BatchWatermarkStore:
         checkpoints = [] if raw is None else _decode_checkpoints(raw)
         earlier = [pair for pair in checkpoints if pair[0] <= offset]
         # At or past the newest checkpoint nothing was applied in between; below it only an exact one counts.
-        at_checkpoint = bool(earlier) and earlier[-1][0] == offset
+        # Before the partition's first record there is no watermark: a redelivery from offset 0 is exact.
+        at_checkpoint = (bool(earlier) and earlier[-1][0] == offset) or (offset == 0 and not earlier)
         exact = not checkpoints or offset >= checkpoints[-1][0] or at_checkpoint
         if not exact:
             log.warning(

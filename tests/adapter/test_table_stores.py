@@ -70,6 +70,16 @@ def test_a_batch_ending_in_duplicates_leaves_an_exact_checkpoint_after_them(capl
     assert "no watermark checkpoint" not in caplog.text
 
 
+def test_a_redelivery_from_the_first_offset_is_exact(caplog: Any) -> None:
+    table: dict[bytes, bytes] = {}
+    first = run_batches(table, OCCURRED, [range(5), range(5, 10), range(10, 15)])
+
+    again = run_batches(table, OCCURRED, [range(3), range(3, 15)])
+
+    assert again == first
+    assert "no watermark checkpoint" not in caplog.text
+
+
 def test_a_redelivery_that_starts_between_checkpoints_never_raises_a_watermark() -> None:
     table: dict[bytes, bytes] = {}
     first = run_batches(table, OCCURRED, [range(5), range(5, 10), range(10, 15)])
