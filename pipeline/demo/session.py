@@ -332,8 +332,13 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
 
 @contextlib.contextmanager
 def _signals_interrupt() -> Iterator[None]:
-    """SIGTERM and SIGHUP end the demo as Ctrl-C does: through the same clean stop."""
-    previous = {number: signal.signal(number, _raise_interrupt) for number in (signal.SIGTERM, signal.SIGHUP)}
+    """SIGINT, SIGTERM and SIGHUP end the demo through the same clean stop as Ctrl-C.
+
+    SIGINT too: a process started from a background job (``make demo &``, ``nohup``) inherits SIGINT
+    ignored, and Python then installs no KeyboardInterrupt handler of its own, so Ctrl-C or ``kill -INT``
+    would be ignored and the demo would run its whole course."""
+    numbers = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {number: signal.signal(number, _raise_interrupt) for number in numbers}
     try:
         yield
     finally:
