@@ -46,6 +46,7 @@ from harness import (
     worker_on_fresh_topics,
 )
 
+from pipeline.adapters.rocksdb_memory import memory_allocator
 from pipeline.devtools import local_kafka
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -63,15 +64,6 @@ def allocator_env(allocator: str) -> dict[str, str]:
         raise SystemExit("--allocator jemalloc: libjemalloc is not installed (Debian: apt-get install "
                          "libjemalloc2); or measure the C library's allocator with --allocator system")
     return {"LD_PRELOAD": library}
-
-
-def maps_library(pid: int, name: str) -> bool:
-    """Whether a shared library whose file name contains ``name`` is mapped into the process."""
-    try:
-        with open(f"/proc/{pid}/maps", encoding="ascii", errors="replace") as maps:
-            return any(name in line.rsplit("/", 1)[-1] for line in maps)
-    except OSError:
-        return False
 
 
 def rss_bytes(pid: int) -> int | None:
@@ -198,7 +190,7 @@ def run(bootstrap: str, workdir: Path, *, minutes: float, rate: float, sample_s:
     try:
         if not wait_ready([worker], timeout_s=180):
             return {"error": "the worker did not become ready", "log_tail": worker.log_tail()}
-        jemalloc_loaded = maps_library(worker.pid, "jemalloc")
+        jemalloc_loaded = memory_allocator(Path(f"/proc/{worker.pid}/maps")) == "jemalloc"
         soak = Soak(worker, watch, sample_s)
         started = asyncio.run(soak.offer(bootstrap, topics.interactions, records, rate))
         soak.drain(started, expected_outputs)

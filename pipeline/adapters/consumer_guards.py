@@ -259,7 +259,8 @@ def commit_only_from_the_committed_offset(
         if below:  # acked again after a redelivery, committed already
             acked[:] = [offset for offset in acked if offset >= base]
             faust_consumer._acked_index[tp].difference_update(below)
-        if acked and min(acked) > base and not _gap_covers(faust_consumer._gap[tp], base, min(acked)):
+        head = min(acked, default=base)
+        if head > base and not _gap_covers(faust_consumer._gap[tp], base, head):
             _read_again(tp, base)
             return None
         result: int | None = next_offset(tp)

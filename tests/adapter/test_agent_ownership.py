@@ -231,20 +231,25 @@ def test_a_record_is_current_only_in_its_generation_and_assignment(
     assert current_records(cast(Any, app))(cast(Any, FetchedMessage(tp, generation_id=4))) is current
 
 
-async def test_ownership_reads_the_assignment_aiokafka_holds() -> None:
-
-    app = faust.App("ownership-test", broker="kafka://127.0.0.1:9", store="memory://")
+def unstarted_aiokafka_consumer(app: faust.App) -> Any:
+    """The aiokafka consumer inside Faust's consumer thread, built but never started (stop it after)."""
     thread: Any = cast(Any, app.consumer)._thread
-    thread._consumer = thread._create_consumer(loop=asyncio.get_running_loop())  # built, never started
+    thread._consumer = thread._create_consumer(loop=asyncio.get_running_loop())
+    return thread._consumer
+
+
+async def test_ownership_reads_the_assignment_aiokafka_holds() -> None:
+    app = faust.App("ownership-test", broker="kafka://127.0.0.1:9", store="memory://")
+    consumer = unstarted_aiokafka_consumer(app)
     app.consumer_generation_id = 4
     owns = current_records(app)
     try:
         for assigned, current in [({TopicPartition("cx.interactions", 0)}, True), (set(), False)]:
-            thread._consumer._subscription.assign_from_user(assigned)
+            consumer._subscription.assign_from_user(assigned)
             assert assigned_partitions(app)() == app.consumer.assignment()
             assert owns(cast(Any, FetchedMessage(TP("cx.interactions", 0), generation_id=4))) is current
     finally:
-        await thread._consumer.stop()
+        await consumer.stop()
 
 
 async def test_a_stopping_worker_owns_no_record_before_faust_stops_its_tables(tmp_path: Path) -> None:
@@ -253,10 +258,9 @@ async def test_a_stopping_worker_owns_no_record_before_faust_stops_its_tables(tm
     settings = load_settings(worker={"store": "rocksdb", "workdir": tmp_path}, topics={"partitions": 1})
     worker = build_worker(settings)
     app = worker.app
-    thread: Any = cast(Any, app.consumer)._thread
-    thread._consumer = thread._create_consumer(loop=asyncio.get_running_loop())  # built, never started
+    consumer = unstarted_aiokafka_consumer(app)
     tp = TopicPartition(settings.topics.interactions, 0)
-    thread._consumer._subscription.assign_from_user({tp})
+    consumer._subscription.assign_from_user({tp})
     app.consumer_generation_id = 4
     message = cast(Any, FetchedMessage(TP(tp.topic, 0), generation_id=4))
     store: Any = cast(Any, worker.tables.customers).data
@@ -268,7 +272,7 @@ async def test_a_stopping_worker_owns_no_record_before_faust_stops_its_tables(tm
     try:
         await asyncio.wait_for(app.stop(), timeout=30)
     finally:
-        await thread._consumer.stop()
+        await consumer.stop()
     assert app.consumer_generation_id == 4, "unchanged until the worker has left the group"
     assert tp in app.consumer.assignment(), "unchanged until the worker has left the group"
     assert not owns(message)

@@ -8,6 +8,7 @@ it drops fetched records.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, cast
 
@@ -231,13 +232,26 @@ def record_seeks(app: faust.App, consumer: faust.types.transports.ConsumerT) -> 
     return seeks
 
 
+GENERATION = 8
+
+
+async def sixth_guarded(app: faust.App, order: OffsetOrder | None = None) -> Any:
+    """A subscribed consumer with the first guard and the sixth (``order``: where seeks put partitions)."""
+    return commit_only_from_the_committed_offset(app, await subscribed_consumer(app, guarded=True), order)
+
+
+def ack(app: faust.App, consumer: faust.types.transports.ConsumerT, offsets: Iterable[int]) -> None:
+    """Acks of records at ``offsets``, applied in generation 8 with the flow running."""
+    app.consumer_generation_id = GENERATION
+    app.flow_control.resume()
+    for offset in offsets:
+        message(offset, generation=GENERATION).ack(consumer)
+
+
 def released_head(app: faust.App, consumer: faust.types.transports.ConsumerT, committed: int | None) -> None:
     """Generation 8 read from ``committed``: the record there was released unapplied, the next ten acked."""
-    app.consumer_generation_id = 8
-    app.flow_control.resume()
     cast(Any, consumer)._committed_offset[PARTITION] = committed
-    for offset in range(204, 214):
-        message(offset, generation=8).ack(consumer)
+    ack(app, consumer, range(204, 214))
 
 
 async def test_without_the_sixth_guard_faust_commits_past_a_record_released_first(app: faust.App) -> None:
@@ -251,7 +265,7 @@ async def test_without_the_sixth_guard_faust_commits_past_a_record_released_firs
 
 
 async def test_a_record_released_at_the_head_holds_the_commit_and_is_read_again(app: faust.App) -> None:
-    consumer = commit_only_from_the_committed_offset(app, await subscribed_consumer(app, guarded=True))
+    consumer = await sixth_guarded(app)
     seeks = record_seeks(app, consumer)
     released_head(app, consumer, committed=203)
 
@@ -260,18 +274,17 @@ async def test_a_record_released_at_the_head_holds_the_commit_and_is_read_again(
     await asyncio.sleep(0)
     assert seeks == [(PARTITION, 203)], "read again from the hole, once"
 
-    message(203, generation=8).ack(consumer)  # its copy, read again and applied
+    ack(app, consumer, [203])  # its copy, read again and applied
     assert cast(Any, consumer)._new_offset(PARTITION) == 214
 
 
 async def test_before_any_commit_the_run_starts_where_the_seek_put_the_partition(app: faust.App) -> None:
     order = OffsetOrder(app)
-    consumer = commit_only_from_the_committed_offset(app, await subscribed_consumer(app, guarded=True), order)
+    consumer = await sixth_guarded(app, order)
     seeks = record_seeks(app, consumer)
     released_head(app, consumer, committed=None)
     order.sought({PARTITION: 200})
-    for offset in range(200, 203):
-        message(offset, generation=8).ack(consumer)
+    ack(app, consumer, range(200, 203))
 
     assert cast(Any, consumer)._new_offset(PARTITION) == 203
     cast(Any, consumer)._committed_offset[PARTITION] = 203  # what Faust records once that commit is done
@@ -283,9 +296,7 @@ async def test_before_any_commit_the_run_starts_where_the_seek_put_the_partition
 async def test_with_no_known_start_the_commit_waits_and_then_the_partitions_are_sought_again(
     app: faust.App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    consumer = commit_only_from_the_committed_offset(
-        app, await subscribed_consumer(app, guarded=True), OffsetOrder(app)
-    )
+    consumer = await sixth_guarded(app, OffsetOrder(app))
     seeks = record_seeks(app, consumer)
     released_head(app, consumer, committed=None)
 
@@ -300,11 +311,8 @@ async def test_with_no_known_start_the_commit_waits_and_then_the_partitions_are_
 
 
 async def test_records_acked_again_below_the_commit_do_not_hold_it(app: faust.App) -> None:
-    consumer = commit_only_from_the_committed_offset(app, await subscribed_consumer(app, guarded=True))
-    app.consumer_generation_id = 8
-    app.flow_control.resume()
-    for offset in range(195, 210):  # acked before the commit at 200 was known, then redelivered
-        message(offset, generation=8).ack(consumer)
+    consumer = await sixth_guarded(app)
+    ack(app, consumer, range(195, 210))  # acked before the commit at 200 was known, then redelivered
     cast(Any, consumer)._committed_offset[PARTITION] = 200
 
     assert cast(Any, consumer)._new_offset(PARTITION) == 210
@@ -312,7 +320,7 @@ async def test_records_acked_again_below_the_commit_do_not_hold_it(app: faust.Ap
 
 async def test_offsets_faust_knows_hold_no_record_do_not_hold_the_commit(app: faust.App) -> None:
     # Transaction markers of an upstream transactional producer take offsets; Faust records them as gaps.
-    consumer = commit_only_from_the_committed_offset(app, await subscribed_consumer(app, guarded=True))
+    consumer = await sixth_guarded(app)
     released_head(app, consumer, committed=None)
     await cast(Any, consumer)._add_gap(PARTITION, 203, 203)  # as Faust's fetch loop records it
     cast(Any, consumer)._committed_offset[PARTITION] = 203
@@ -331,17 +339,14 @@ async def test_the_worker_app_commits_only_from_the_committed_offset(tmp_path: P
 async def test_a_partition_being_revoked_commits_from_where_it_last_committed(app: faust.App) -> None:
     # Faust forgets a revoked partition's committed offset before its last commit.
     order = OffsetOrder(app)
-    consumer = commit_only_from_the_committed_offset(app, await subscribed_consumer(app, guarded=True), order)
+    consumer = await sixth_guarded(app, order)
     seeks = record_seeks(app, consumer)
-    app.consumer_generation_id = 8
-    app.flow_control.resume()
+    app.consumer_generation_id = GENERATION
     order.sought({PARTITION: 200})
     cast(Any, consumer)._committed_offset[PARTITION] = 200
-    for offset in range(200, 210):
-        message(offset, generation=8).ack(consumer)
+    ack(app, consumer, range(200, 210))
     assert cast(Any, consumer)._new_offset(PARTITION) == 210
-    for offset in range(210, 215):
-        message(offset, generation=8).ack(consumer)
+    ack(app, consumer, range(210, 215))
     cast(Any, consumer)._committed_offset.pop(PARTITION)  # the revoke
 
     assert cast(Any, consumer)._new_offset(PARTITION) == 215

@@ -34,7 +34,6 @@ def test_every_table_shares_one_budget(tmp_path: Path) -> None:
     )
 
 
-
 def test_the_budget_and_its_use_are_metrics(tmp_path: Path) -> None:
     settings = load_settings(worker={"store": "rocksdb", "workdir": tmp_path, "rocksdb_memory_mib": 16})
     worker = build_worker(settings)
@@ -52,6 +51,7 @@ def test_the_budget_and_its_use_are_metrics(tmp_path: Path) -> None:
     assert memory("memtables") > before
     assert memory("block_cache") >= memory("memtables")
     db.close()
+
 
 def memtable_bytes(databases: list[rocksdict.Rdict]) -> int:
     return sum(int(db.property_int_value("rocksdb.cur-size-all-mem-tables") or 0) for db in databases)
