@@ -17,7 +17,6 @@ import pytest
 from faust.types import TP
 from faust.types.tuples import ConsumerMessage
 
-from pipeline.adapters import consumer_guards
 from pipeline.adapters.consumer_guards import (
     OffsetOrder,
     commit_only_from_the_committed_offset,
@@ -293,21 +292,15 @@ async def test_before_any_commit_the_run_starts_where_the_seek_put_the_partition
     assert seeks == [(PARTITION, 203)]
 
 
-async def test_with_no_known_start_the_commit_waits_and_then_the_partitions_are_sought_again(
-    app: faust.App, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_with_no_known_start_the_commit_is_faust_s_own(app: faust.App) -> None:
+    # Holding it is the likely cause of a partition left nearly unprocessed in the shortened chaos test.
     consumer = await sixth_guarded(app, OffsetOrder(app))
     seeks = record_seeks(app, consumer)
     released_head(app, consumer, committed=None)
 
-    assert cast(Any, consumer)._new_offset(PARTITION) is None
+    assert cast(Any, consumer)._new_offset(PARTITION) == 214
     await asyncio.sleep(0)
-    assert seeks == [], "a seek under way is given time"
-    monkeypatch.setattr(consumer_guards, "SEEK_OVERDUE_S", 0.0)
-    assert cast(Any, consumer)._new_offset(PARTITION) is None
-    assert cast(Any, consumer)._new_offset(PARTITION) is None
-    await asyncio.sleep(0)
-    assert seeks == ["committed"], "once per generation"
+    assert seeks == []
 
 
 async def test_records_acked_again_below_the_commit_do_not_hold_it(app: faust.App) -> None:
