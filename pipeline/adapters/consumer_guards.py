@@ -1,4 +1,4 @@
-"""Six guards on Faust's consumer bookkeeping, each for a bug that loses or stalls records.
+"""Seven guards on Faust's consumer bookkeeping, each for a bug that loses or stalls records.
 
 Acks of records that are no longer current. Faust's stream skips a record fetched in an earlier
 generation, or taken while a rebalance has suspended the flow, and acks it all the same (so that lag does
@@ -30,7 +30,10 @@ Seeking back where nothing was committed. Records fetched while a rebalance has 
 thrown away, and Faust seeks every partition back to its committed offset to read them again; a
 partition with no committed offset yet is not moved at all, so the records just thrown away are never
 read (measured: the first 500 records of a partition that changed owner before its first commit). Such
-partitions are sought to their first available offset, where the group started reading them.
+partitions are sought to their first available offset, where the group started reading them. Only those
+the seek itself asked the broker about: Faust also seeks from its fetch loop while a rebalance has stopped
+the flow, and a partition assigned while that seek ran would read as uncommitted (traced: two partitions
+of a new generation sought to offset 0, and one's commit went from 64 back to 1).
 
 Records fetched before that seek. After a rebalance Faust resumes the partitions first and seeks them to
 the committed offset afterwards, so a fetch in between hands the agents records from wherever the fetch
@@ -50,15 +53,28 @@ committed offset (or, before the first commit, where the generation's seek put t
 at the head holds the commit and the partition is read again from it, once per hole and generation. Where
 neither is known yet, Faust's own rule stands.
 
-The fifth and sixth guards take an input partition's offsets to be dense, as plain producers write them:
-an offset taken by a transaction marker reads as a record missing, and the partition waits for it.
+Records fetched before a seek, handed over after it. Faust's fetch loop hands a fetched batch to the
+agents one record at a time, awaiting each, and moves the partition's read position past every record it
+hands over. A seek that lands in between (the generation's seek to the committed offset, or a guard's seek
+back) sets the read position back, and the rest of the old batch then moves it forward again: the records
+the seek was for arrive and are dropped as already read. Traced in the shortened chaos test: a partition
+committed at 45 was sought there while 432 to 931, fetched a few milliseconds earlier, were being handed
+over; the re-read 45 to 930 were all dropped, the fifth guard refused everything after them as out of
+order, and the partition stalled at 45 with nothing logged. Records of an input partition collected before
+its fetch position last moved are therefore not handed over, and a read position moved by a record in
+flight during the seek is put back where the seek left it.
+
+The fifth, sixth and seventh guards take an input partition's offsets to be dense, as plain producers
+write them: an offset taken by a transaction marker reads as a record missing, and the partition waits
+for it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,8 +148,14 @@ def seek_committed_or_earliest(
     faust_consumer: Any = consumer
 
     async def perform_seek() -> None:
+        generation, before = app.consumer_generation_id, set(consumer.assignment())
         await seek_to_committed()
-        assigned = input_partitions(app, consumer.assignment())
+        if app.consumer_generation_id != generation:
+            # A rebalance overtook the seek (Faust seeks from its fetch loop while the flow is stopped): it
+            # covered the old assignment only, and the new generation seeks again once it is assigned.
+            return
+        # Partitions assigned while it ran were not sought: none of them reads as uncommitted here.
+        assigned = input_partitions(app, before & set(consumer.assignment()))
         committed: dict[TP, int] = {}
         uncommitted: list[TP] = []
         for tp in assigned:
@@ -291,3 +313,92 @@ def _gap_covers(gaps: Any, first: int, end: int) -> bool:
 def _log_failed_seek(task: asyncio.Future[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.warning("could not seek back to the next expected offset", exc_info=task.exception())
+
+
+class _CollectedRecords(dict[Any, Any]):
+    """A fetch's records with the clock readings taken just before and just after they were collected."""
+
+    began: int
+    ended: int
+
+
+@dataclass
+class FetchPositions:
+    """The seventh guard (see the module docstring): records of an input partition collected before its
+    fetch position last moved are not handed over.
+
+    One clock orders the fetches and the position moves as the consumer's thread sees them. A move read
+    after the fetch's collection makes its records of that partition stale; a move during the collection
+    leaves them valid only if they start where the move put the partition (the fetcher collects from the
+    current position, and input offsets are dense)."""
+
+    app: faust.App
+    _clock: Iterator[int] = field(default_factory=itertools.count)
+    # Per partition: the clock reading of its last position move, and the offset it moved to.
+    _moves: dict[Any, tuple[int, int]] = field(default_factory=dict)
+    _fetch: _CollectedRecords = field(default_factory=_CollectedRecords)
+    _changelogs: frozenset[str] = frozenset()
+
+    def install(self, consumer: ConsumerT) -> ConsumerT:
+        faust_consumer: Any = consumer
+        thread = faust_consumer._thread
+        fetch_records = thread._fetch_records
+        handed_over = faust_consumer.getmany
+        fetch = faust_consumer._getmany
+
+        async def collect(client: Any, *args: Any, **kwargs: Any) -> _CollectedRecords:
+            self._watch(client._fetcher)
+            began = next(self._clock)
+            records = _CollectedRecords(await fetch_records(client, *args, **kwargs))
+            records.began, records.ended = began, next(self._clock)
+            return records
+
+        async def fetched(*args: Any, **kwargs: Any) -> Any:
+            records = await fetch(*args, **kwargs)
+            self._fetch = records if isinstance(records, _CollectedRecords) else _CollectedRecords(records)
+            if not isinstance(records, _CollectedRecords):
+                self._fetch.began = self._fetch.ended = next(self._clock)
+            self._changelogs = frozenset(self.app.tables.changelog_topics)
+            return records
+
+        async def getmany(timeout: float) -> AsyncIterator[tuple[TP, Message]]:
+            async for tp, message in handed_over(timeout):
+                if self._stale(tp):
+                    continue
+                handed = next(self._clock)
+                yield tp, message
+                self._restore_read_offset(faust_consumer, tp, handed)
+
+        thread._fetch_records = collect
+        faust_consumer._getmany = fetched
+        faust_consumer.getmany = getmany
+        return consumer
+
+    def _watch(self, fetcher: Any) -> None:
+        """Note every move of a fetch position (``seek_to`` serves every seek of aiokafka's consumer)."""
+        if getattr(fetcher, "_pipeline_watched", False):
+            return
+        seek_to = fetcher.seek_to
+
+        def watched_seek_to(tp: Any, offset: int) -> None:
+            seek_to(tp, offset)
+            self._moves[tp] = (next(self._clock), offset)
+
+        fetcher.seek_to = watched_seek_to
+        fetcher._pipeline_watched = True
+
+    def _stale(self, tp: TP) -> bool:
+        move = self._moves.get(tp)
+        if move is None or move[0] < self._fetch.began or tp.topic in self._changelogs:
+            return False
+        if move[0] > self._fetch.ended:
+            return True
+        records = self._fetch.get(tp)
+        return not records or records[0].offset != move[1]
+
+    def _restore_read_offset(self, consumer: Any, tp: TP, handed: int) -> None:
+        """The fetch loop moved ``tp``'s read position past the record just handed over; a seek while it
+        was in flight had put the position back, so put it back again."""
+        move = self._moves.get(tp)
+        if move is not None and move[0] > handed and tp.topic not in self._changelogs:
+            consumer._read_offset[tp] = move[1] if move[1] else None

@@ -11,6 +11,7 @@ from faust.types import TP
 from faust.types.transports import ConsumerT
 
 from pipeline.adapters.consumer_guards import (
+    FetchPositions,
     OffsetOrder,
     commit_only_from_the_committed_offset,
     count_current_acks_only,
@@ -32,6 +33,7 @@ class PipelineApp(faust.App):
         consumer = super()._new_consumer()
         guarded = count_current_acks_only(self, consumer)
         guarded = commit_only_from_the_committed_offset(self, guarded, self.offset_order)
+        guarded = FetchPositions(self).install(guarded)
         return seek_committed_or_earliest(self, guarded, self.offset_order)
 
     @cached_property
