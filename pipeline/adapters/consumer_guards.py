@@ -318,8 +318,8 @@ def _log_failed_seek(task: asyncio.Future[None]) -> None:
 class _CollectedRecords(dict[Any, Any]):
     """A fetch's records with the clock readings taken just before and just after they were collected."""
 
-    began: int
-    ended: int
+    began: int = -1
+    ended: int = -1
 
 
 @dataclass
@@ -327,15 +327,16 @@ class FetchPositions:
     """The seventh guard (see the module docstring): records of an input partition collected before its
     fetch position last moved are not handed over.
 
-    One clock orders the fetches and the position moves as the consumer's thread sees them. A move read
-    after the fetch's collection makes its records of that partition stale; a move during the collection
-    leaves them valid only if they start where the move put the partition (the fetcher collects from the
-    current position, and input offsets are dense)."""
+    One clock orders the fetches and the position moves, read just before and just after each. Records
+    collected before a move began are stale; collected after it ended, current. Where the two overlap (the
+    fetch runs on the consumer's thread, seeks come from either thread) the records are current only if
+    they start where the move put the partition: the fetcher collects from the current position, and input
+    offsets are dense."""
 
     app: faust.App
     _clock: Iterator[int] = field(default_factory=itertools.count)
-    # Per partition: the clock reading of its last position move, and the offset it moved to.
-    _moves: dict[Any, tuple[int, int]] = field(default_factory=dict)
+    # Per partition: clock readings before and after its last position move, and the offset it moved to.
+    _moves: dict[Any, tuple[int, int, int]] = field(default_factory=dict)
     _fetch: _CollectedRecords = field(default_factory=_CollectedRecords)
     _changelogs: frozenset[str] = frozenset()
 
@@ -355,9 +356,10 @@ class FetchPositions:
 
         async def fetched(*args: Any, **kwargs: Any) -> Any:
             records = await fetch(*args, **kwargs)
-            self._fetch = records if isinstance(records, _CollectedRecords) else _CollectedRecords(records)
-            if not isinstance(records, _CollectedRecords):
-                self._fetch.began = self._fetch.ended = next(self._clock)
+            if not isinstance(records, _CollectedRecords):  # not from the thread's fetch: judged as current
+                records = _CollectedRecords(records)
+                records.began = records.ended = next(self._clock)
+            self._fetch = records
             self._changelogs = frozenset(self.app.tables.changelog_topics)
             return records
 
@@ -381,24 +383,27 @@ class FetchPositions:
         seek_to = fetcher.seek_to
 
         def watched_seek_to(tp: Any, offset: int) -> None:
+            before = next(self._clock)
             seek_to(tp, offset)
-            self._moves[tp] = (next(self._clock), offset)
+            self._moves[tp] = (before, next(self._clock), offset)
 
         fetcher.seek_to = watched_seek_to
         fetcher._pipeline_watched = True
 
     def _stale(self, tp: TP) -> bool:
+        """Whether the records of ``tp`` being handed over were collected before its last position move."""
         move = self._moves.get(tp)
-        if move is None or move[0] < self._fetch.began or tp.topic in self._changelogs:
+        if move is None or move[1] < self._fetch.began or tp.topic in self._changelogs:
             return False
-        if move[0] > self._fetch.ended:
+        if self._fetch.ended < move[0]:
             return True
         records = self._fetch.get(tp)
-        return not records or records[0].offset != move[1]
+        return not records or records[0].offset != move[2]
 
     def _restore_read_offset(self, consumer: Any, tp: TP, handed: int) -> None:
-        """The fetch loop moved ``tp``'s read position past the record just handed over; a seek while it
-        was in flight had put the position back, so put it back again."""
+        """A move that ended after the record just handed over may have been undone by the fetch loop, which
+        sets the read position to that record's offset once it is taken: put it back where the move left it
+        (unless the record came from a fetch after the move, whose records go on from there)."""
         move = self._moves.get(tp)
-        if move is not None and move[0] > handed and tp.topic not in self._changelogs:
-            consumer._read_offset[tp] = move[1] if move[1] else None
+        if move is not None and move[1] > handed and self._stale(tp):
+            consumer._read_offset[tp] = move[2] if move[2] else None

@@ -390,8 +390,9 @@ class ScriptedFetcher:
 
     _closed = False
 
-    def __init__(self, *batches: range) -> None:
+    def __init__(self, *batches: range, seek_while_collecting: int | None = None) -> None:
         self.batches = list(batches)
+        self.seek_while_collecting = seek_while_collecting
         self.position: dict[Any, int] = {}
         self._subscriptions = SimpleNamespace(fetch_context=contextlib.nullcontext)
         self._stopped = asyncio.Event()  # the fetch loop stops once every batch was fetched and handed over
@@ -404,6 +405,9 @@ class ScriptedFetcher:
         if not self.batches:
             self._stopped.set()
             return {}
+        if self.seek_while_collecting is not None:  # a seek from the other thread lands mid-collection
+            self.seek_to(PARTITION, self.seek_while_collecting)
+            self.seek_while_collecting = None
         return {PARTITION: [record(offset) for offset in self.batches.pop(0)]}
 
 
@@ -411,15 +415,22 @@ def record(offset: int) -> ConsumerRecord[bytes, bytes]:
     return ConsumerRecord(TOPIC, 0, offset, 0, 0, b"key", b"value", None, 3, 5, ())
 
 
-async def hand_over(app: faust.App, guarded: bool, seek_at: int, fetches: list[range]) -> list[int]:
+async def hand_over(
+    app: faust.App,
+    guarded: bool,
+    fetches: list[range],
+    seek_at: int | None = None,
+    seek_while_collecting: int | None = None,
+) -> list[int]:
     """Run Faust's own fetch loop (``_drain_messages``) over scripted fetches; while the record at ``seek_at``
     is being handed to the agents, the partition is sought back to ``fetches[1].start``, as the generation's
-    seek to its committed offset does. Returns the offsets handed over (the scripted fetcher stands in for
-    Faust's fetcher service too: the loop ends when its batches are used up)."""
+    seek to its committed offset does (``seek_while_collecting``: a seek there lands while the first fetch
+    collects its records). Returns the offsets handed over (the scripted fetcher stands in for Faust's
+    fetcher service too: the loop ends when its batches are used up)."""
     consumer: Any = await subscribed_consumer(app, guarded=True)
     if guarded:
         FetchPositions(app).install(consumer)
-    fetcher = ScriptedFetcher(*fetches)
+    fetcher = ScriptedFetcher(*fetches, seek_while_collecting=seek_while_collecting)
     client = SimpleNamespace(
         _fetcher=fetcher,
         _closed=False,
@@ -450,20 +461,30 @@ async def hand_over(app: faust.App, guarded: bool, seek_at: int, fetches: list[r
 
 async def test_records_fetched_before_a_seek_are_not_handed_over_after_it(app: faust.App) -> None:
     # Traced in the shortened chaos test: committed at 45, sought there while 432-931 were being handed over.
-    handed = await hand_over(app, guarded=True, seek_at=433, fetches=[range(432, 437), range(45, 51)])
+    handed = await hand_over(app, guarded=True, fetches=[range(432, 437), range(45, 51)], seek_at=433)
 
     assert handed == [432, 433, 45, 46, 47, 48, 49, 50]
 
 
 async def test_without_the_seventh_guard_the_records_sought_are_dropped_as_read(app: faust.App) -> None:
     # Why the guard exists: the rest of the old batch moves the read position past the re-read records.
-    handed = await hand_over(app, guarded=False, seek_at=433, fetches=[range(432, 437), range(45, 51)])
+    handed = await hand_over(app, guarded=False, fetches=[range(432, 437), range(45, 51)], seek_at=433)
 
     assert handed == [432, 433, 434, 435, 436]
 
 
 async def test_records_fetched_after_a_seek_are_handed_over(app: faust.App) -> None:
     # The same loop with the seek landing on the last record of the batch: nothing stale is left to skip.
-    handed = await hand_over(app, guarded=True, seek_at=436, fetches=[range(432, 437), range(45, 51)])
+    handed = await hand_over(app, guarded=True, fetches=[range(432, 437), range(45, 51)], seek_at=436)
 
     assert handed == [432, 433, 434, 435, 436, 45, 46, 47, 48, 49, 50]
+
+
+@pytest.mark.parametrize(
+    ("collected", "handed"), [(range(45, 51), [45, 46, 47, 48, 49, 50]), (range(432, 437), [])]
+)
+async def test_records_collected_while_a_seek_lands_count_only_from_where_it_put_the_partition(
+    app: faust.App, collected: range, handed: list[int]
+) -> None:
+    # Records collected from the new position go on from the seek's offset; older ones do not.
+    assert await hand_over(app, guarded=True, fetches=[collected], seek_while_collecting=45) == handed
