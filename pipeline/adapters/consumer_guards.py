@@ -74,7 +74,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -241,7 +241,7 @@ class OffsetOrder:
             extra={"topic": tp.topic, "partition": tp.partition, "offset": expected},
         )
         task = asyncio.ensure_future(self.app.consumer.seek(tp, expected))
-        task.add_done_callback(_log_failed_seek)
+        task.add_done_callback(_warn_if_failed("could not seek back to the next expected offset"))
 
 
 def commit_only_from_the_committed_offset(
@@ -296,7 +296,7 @@ def commit_only_from_the_committed_offset(
             extra={"topic": tp.topic, "partition": tp.partition, "offset": base},
         )
         task = asyncio.ensure_future(consumer.seek(tp, base))
-        task.add_done_callback(_log_failed_seek)
+        task.add_done_callback(_warn_if_failed("could not seek back to the record holding the commit"))
 
     faust_consumer._new_offset = new_offset
     return consumer
@@ -310,9 +310,14 @@ def _gap_covers(gaps: Any, first: int, end: int) -> bool:
     return not missing
 
 
-def _log_failed_seek(task: asyncio.Future[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.warning("could not seek back to the next expected offset", exc_info=task.exception())
+def _warn_if_failed(message: str) -> Callable[[asyncio.Future[None]], None]:
+    """A done-callback for a scheduled seek that logs ``message`` if the seek failed."""
+
+    def done(task: asyncio.Future[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.warning(message, exc_info=task.exception())
+
+    return done
 
 
 class _CollectedRecords(dict[Any, Any]):
