@@ -9,11 +9,12 @@ are never redelivered). So each agent waits for its own sends before it lets Fau
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from faust.types import FutureMessage
 
+from pipeline.adapters.changelog_first import ChangelogFirst
 from pipeline.adapters.table_stores import BytesTable
 
 
@@ -22,6 +23,11 @@ class Deliveries:
 
     def __init__(self) -> None:
         self._pending: list[Awaitable[Any]] = []
+        self._settled: list[Callable[[], None]] = []
+
+    def on_settled(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` each time every send so far has been acknowledged."""
+        self._settled.append(callback)
 
     def add(self, delivery: Awaitable[Any]) -> None:
         self._pending.append(delivery)
@@ -34,14 +40,20 @@ class Deliveries:
         pending, self._pending = self._pending, []
         if pending:
             await asyncio.gather(*pending)
+        for callback in self._settled:
+            callback()
 
 
 def track_changelog(table: BytesTable, deliveries: Deliveries) -> None:
-    """Add every changelog write of ``table`` to ``deliveries``.
+    """Add every changelog write of ``table`` to ``deliveries``, and let a RocksDB store write locally only
+    what they acknowledged (``changelog_first``).
 
     Faust's table assignment hides the future of the changelog message it sends; ``send_changelog`` is the
     one place that returns it, and every write and delete goes through it.
     """
+    store = getattr(table, "data", None)
+    if hasattr(store, "_dbs"):  # RocksDB; the memory store keeps nothing across a crash
+        deliveries.on_settled(ChangelogFirst(store).install().flush)
     send = table.send_changelog
 
     def send_and_track(*args: Any, **kwargs: Any) -> FutureMessage:

@@ -5,11 +5,9 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import logging.config
 import platform
 from collections.abc import AsyncIterator, Callable, Collection
 from dataclasses import dataclass, fields
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import faust
@@ -30,7 +28,6 @@ from pipeline.adapters.connection_check import check_connection
 from pipeline.adapters.consumer_guards import OffsetOrder
 from pipeline.adapters.deliveries import Deliveries, track_changelog
 from pipeline.adapters.faust_app import PipelineApp, create_app
-from pipeline.adapters.local_state import dropped_if_unclean
 from pipeline.adapters.metrics import PipelineMetrics
 from pipeline.adapters.risk_levels import risk_level_counts
 from pipeline.adapters.rocksdb_memory import MIB, RocksDBBudget, memory_allocator, share_budget
@@ -312,16 +309,13 @@ def run_worker(settings: Settings) -> None:
     worker = build_worker(settings)
     check_connection(settings.kafka)
     ensure_topics(settings)
-    logging_config = worker_logging_config(settings.worker.log_level)
-    logging.config.dictConfig(logging_config)  # the local-state check logs before Faust's worker sets it
-    with dropped_if_unclean(settings.worker.workdir, Path(worker.app.conf.tabledir)):
-        without_spinner(
-            FaustWorker(
-                worker.app,
-                loglevel=settings.worker.log_level.lower(),
-                logging_config=logging_config,
-            )
-        ).execute_from_commandline()
+    without_spinner(
+        FaustWorker(
+            worker.app,
+            loglevel=settings.worker.log_level.lower(),
+            logging_config=worker_logging_config(settings.worker.log_level),
+        )
+    ).execute_from_commandline()
 
 
 def without_spinner(worker: FaustWorker) -> FaustWorker:
