@@ -166,20 +166,21 @@ def seek_committed_or_earliest(
                 committed[tp] = offset
         if order is not None:
             order.sought(committed)
-        if not uncommitted:
-            return
-        try:
-            starts = await faust_consumer.earliest_offsets(*uncommitted)
-            # Sets each read position too, so the records read again are not dropped as already read.
-            await faust_consumer.seek_wait(starts)
-            if order is not None:
-                order.sought(starts)
-        except Exception:  # the assignment changed under the seek: the next rebalance seeks again
-            log.warning(
-                "could not seek partitions without a committed offset to their start",
-                extra={"partitions": sorted(f"{tp.topic}:{tp.partition}" for tp in uncommitted)},
-                exc_info=True,
-            )
+        if uncommitted:
+            try:
+                starts = await faust_consumer.earliest_offsets(*uncommitted)
+                # Sets each read position too, so the records read again are not dropped as already read.
+                await faust_consumer.seek_wait(starts)
+                if order is not None:
+                    order.sought(starts)
+            except Exception:  # the assignment changed under the seek: the next rebalance seeks again
+                log.warning(
+                    "could not seek partitions without a committed offset to their start",
+                    extra={"partitions": sorted(f"{tp.topic}:{tp.partition}" for tp in uncommitted)},
+                    exc_info=True,
+                )
+        if order is not None and app.consumer_generation_id == generation:
+            order.seek_done()
 
     setattr(consumer, "perform_seek", perform_seek)  # noqa: B010 - as in count_current_acks_only
     return consumer
@@ -195,12 +196,22 @@ class OffsetOrder:
     _starts: dict[TP, tuple[int, int]] = field(default_factory=dict)
     _next: dict[TP, tuple[int, int]] = field(default_factory=dict)
     _rewinding: set[tuple[TP, int, int]] = field(default_factory=set)
+    _seek_done: int | None = None
 
     def sought(self, offsets: Mapping[TP, int]) -> None:
         """Note where the current generation's seek put these partitions."""
         generation = self.app.consumer_generation_id
         for tp, offset in offsets.items():
             self._starts[tp] = (generation, offset)
+
+    def seek_done(self) -> None:
+        """Note that the current generation's seek has finished (wherever it put each partition)."""
+        self._seek_done = self.app.consumer_generation_id
+
+    def seek_done_in_this_generation(self) -> bool:
+        """Whether the current generation's seek has finished: records taken before it came from wherever
+        the fetch position was, and cannot be judged for order yet."""
+        return self._seek_done == self.app.consumer_generation_id
 
     def start(self, tp: TP) -> int | None:
         """Where the current generation's seek put ``tp``, if it has been sought."""

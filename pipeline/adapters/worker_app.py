@@ -124,7 +124,7 @@ def _attach_agents(worker: Worker) -> None:
     app, settings = worker.app, worker.settings
 
     owns = in_offset_order(current_records(app), cast(PipelineApp, app).offset_order)
-    ready = tables_recovered(app)
+    ready = tables_recovered(app, cast(PipelineApp, app).offset_order)
     # Each agent waits for its own outputs and its own tables' changelog writes before Faust acks.
     enrichment_sends, window_sends = Deliveries(), Deliveries()
     track_changelog(worker.tables.customers, enrichment_sends)
@@ -231,13 +231,18 @@ def assigned_partitions(app: faust.App) -> Callable[[], Collection[tuple[str, in
     return read
 
 
-def tables_recovered(app: faust.App, poll_seconds: float = 0.05) -> Readiness:
-    """Waits until the tables are recovered for the current consumer generation (see ``agents.Readiness``).
+def tables_recovered(
+    app: faust.App, order: OffsetOrder | None = None, poll_seconds: float = 0.05
+) -> Readiness:
+    """Waits until the tables are recovered for the current consumer generation and, with ``order``, until
+    the generation's seek has put its partitions at their committed offsets (see ``agents.Readiness``).
 
     Faust's own flags are not enough: between the end of a rebalance and the start of its recovery neither
     ``rebalancing`` nor ``in_recovery`` is set, and ``completed`` stays set from the previous round, while
     the consumer already hands out records. Faust sends ``on_rebalance_complete`` once a round's tables are
-    recovered (or had nothing to recover); the generation current at that moment is the recovered one.
+    recovered (or had nothing to recover); the generation current at that moment is the recovered one. It
+    sends it before it resumes and seeks the input partitions, so records taken then come from wherever the
+    fetch position was, ahead of the commit perhaps, and the fifth guard cannot judge their order yet.
     """
     recovered: list[int | None] = [None]
 
@@ -253,6 +258,7 @@ def tables_recovered(app: faust.App, poll_seconds: float = 0.05) -> Readiness:
             or recovery.in_recovery
             or recovered[0] is None
             or recovered[0] != app.consumer_generation_id
+            or (order is not None and not order.seek_done_in_this_generation())
         ):
             await asyncio.sleep(poll_seconds)
 

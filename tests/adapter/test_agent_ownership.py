@@ -20,7 +20,13 @@ from faust.types import TP
 from support.agents import Event, Message, RecordingTable, RecordingTopic
 
 from pipeline.adapters.agents import InteractionsAgent, Tables, Topics, always_ready
-from pipeline.adapters.worker_app import assigned_partitions, build_worker, current_records
+from pipeline.adapters.consumer_guards import OffsetOrder
+from pipeline.adapters.worker_app import (
+    assigned_partitions,
+    build_worker,
+    current_records,
+    tables_recovered,
+)
 from pipeline.assembly import assemble
 from pipeline.config import load_settings
 from pipeline.metrics_port import NullMetrics
@@ -280,3 +286,21 @@ async def test_a_stopping_worker_owns_no_record_before_faust_stops_its_tables(tm
     assert store._get_bucket_for_key(key) is not None
     await store.stop()
     assert store._get_bucket_for_key(key) is None, "what a read in the batch in hand would have seen"
+
+
+async def test_agents_wait_for_the_generation_s_seek_after_its_recovery() -> None:
+    # Faust reports a round's tables recovered before it seeks the input partitions to their commits; what
+    # the agents took meanwhile came from wherever the fetch position was.
+    app = faust.App("readiness-test", broker="kafka://127.0.0.1:9", store="memory://")
+    app.tables.recovery.in_recovery = False
+    order = OffsetOrder(app)
+    ready = tables_recovered(app, order, poll_seconds=0.001)
+    app.consumer_generation_id = 3
+    await app.on_rebalance_complete.send()
+
+    waiting = asyncio.ensure_future(ready())
+    await asyncio.sleep(0.02)
+    assert not waiting.done()
+
+    order.seek_done()
+    await asyncio.wait_for(waiting, timeout=1)

@@ -169,9 +169,12 @@ async def test_a_seek_back_moves_partitions_without_a_committed_offset_to_their_
     await consumer.perform_seek()
 
     assert sought == {committed: COMMITTED, uncommitted: 7}
-    # The fifth guard learns where the generation reads each partition from.
+    # The fifth guard learns where the generation reads each partition from, and that its seek is done.
     assert order.admits(message(COMMITTED + 1, generation=9)) is False
     assert order.admits(message(COMMITTED, generation=9)) is True
+    assert order.seek_done_in_this_generation()
+    app.consumer_generation_id = 10
+    assert not order.seek_done_in_this_generation()
 
 
 async def test_a_seek_overtaken_by_a_rebalance_moves_no_partition_to_its_start(app: faust.App) -> None:
@@ -206,6 +209,7 @@ async def test_a_seek_overtaken_by_a_rebalance_moves_no_partition_to_its_start(a
 
     assert sought == {}
     assert order.start(gained) is None  # the new generation's own seek says where it starts
+    assert not order.seek_done_in_this_generation()
 
 
 def test_records_fetched_before_the_seek_wait_for_the_records_before_them(app: faust.App) -> None:
