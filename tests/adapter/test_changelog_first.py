@@ -63,9 +63,13 @@ def event(partition: int = 0) -> Any:
     return Event(Message(b"{}", KEY, offset=7, partition=partition))
 
 
+def store_of(table: BytesTable) -> Any:
+    return cast(Any, table).data
+
+
 def local(table: BytesTable, partition: int = 0) -> bytes | None:
     """What the partition's RocksDB database itself holds for the key (what a restart would find)."""
-    value: bytes | None = cast(Any, table).data._db_for_partition(partition).get(KEY)
+    value: bytes | None = store_of(table)._db_for_partition(partition).get(KEY)
     return value
 
 
@@ -96,7 +100,7 @@ async def test_a_failed_changelog_write_never_reaches_the_local_database(table: 
 
 
 async def test_persisted_offsets_wait_with_the_writes(table: BytesTable) -> None:
-    store: Any = cast(Any, table).data
+    store = store_of(table)
     deliveries, changelog = tracked(table)
     write_as(event(), table, KEY, b"state-1")
     changelog_partition = TP(table.changelog_topic.get_topic_name(), 0)
@@ -126,7 +130,7 @@ async def test_deletes_wait_too_and_read_as_deleted(table: BytesTable) -> None:
 
 
 async def test_writes_of_a_revoked_partition_are_dropped(table: BytesTable) -> None:
-    store: Any = cast(Any, table).data
+    store = store_of(table)
     deliveries, changelog = tracked(table)
     write_as(event(), table, KEY, b"state-1")
     store.revoke_partitions(table, {TP(table.changelog_topic.get_topic_name(), 0)})
@@ -138,7 +142,7 @@ async def test_writes_of_a_revoked_partition_are_dropped(table: BytesTable) -> N
 
 
 async def test_recovery_writes_what_it_reads_at_once(table: BytesTable) -> None:
-    store: Any = cast(Any, table).data
+    store = store_of(table)
     tracked(table)
     changelog_partition = TP(table.changelog_topic.get_topic_name(), 0)
     message = SimpleNamespace(tp=changelog_partition, offset=9, partition=0, key=KEY, value=b"recovered")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
@@ -142,6 +142,28 @@ async def test_resuming_the_flow_keeps_what_the_agents_were_handed(app: faust.Ap
     assert cast(Any, changelog).queue.qsize() == 0  # recovery's buffers stay as Faust has them
 
 
+def answer_seeks(
+    consumer: Any,
+    sought: dict[TP, int],
+    seek_to_committed: Callable[[], Awaitable[dict[TP, int | None]]],
+    assignment: Callable[[], set[TP]],
+    earliest: int,
+) -> None:
+    """The broker side of Faust's consumer thread for the fourth guard: ``seek_to_committed`` answers the
+    seek to the commits, partitions without one start at ``earliest``, and seeks are noted in ``sought``."""
+
+    async def earliest_offsets(*partitions: TP) -> dict[TP, int]:
+        return dict.fromkeys(partitions, earliest)
+
+    async def seek_wait(partitions: dict[TP, int]) -> None:
+        sought.update(partitions)
+
+    consumer._thread.seek_to_committed = seek_to_committed
+    consumer._thread.assignment = assignment
+    consumer._thread.earliest_offsets = earliest_offsets
+    consumer._thread.seek_wait = seek_wait
+
+
 async def test_a_seek_back_moves_partitions_without_a_committed_offset_to_their_start(app: faust.App) -> None:
     consumer: Any = await subscribed_consumer(app, guarded=True)
     committed, uncommitted = PARTITION, TP(TOPIC, 1)
@@ -152,16 +174,7 @@ async def test_a_seek_back_moves_partitions_without_a_committed_offset_to_their_
         sought[committed] = COMMITTED
         return {committed: COMMITTED, uncommitted: None}
 
-    async def earliest_offsets(*partitions: TP) -> dict[TP, int]:
-        return dict.fromkeys(partitions, 7)
-
-    async def seek_wait(partitions: dict[TP, int]) -> None:
-        sought.update(partitions)
-
-    consumer._thread.seek_to_committed = seek_to_committed
-    consumer._thread.assignment = lambda: {committed, uncommitted}
-    consumer._thread.earliest_offsets = earliest_offsets
-    consumer._thread.seek_wait = seek_wait
+    answer_seeks(consumer, sought, seek_to_committed, lambda: {committed, uncommitted}, earliest=7)
     app.consumer_generation_id = 9
     order = OffsetOrder(app)
     seek_committed_or_earliest(app, consumer, order)
@@ -191,16 +204,7 @@ async def test_a_seek_overtaken_by_a_rebalance_moves_no_partition_to_its_start(a
         app.consumer_generation_id += 1
         return result
 
-    async def earliest_offsets(*partitions: TP) -> dict[TP, int]:
-        return dict.fromkeys(partitions, 0)
-
-    async def seek_wait(partitions: dict[TP, int]) -> None:
-        sought.update(partitions)
-
-    consumer._thread.seek_to_committed = seek_to_committed
-    consumer._thread.assignment = lambda: set(assignment)
-    consumer._thread.earliest_offsets = earliest_offsets
-    consumer._thread.seek_wait = seek_wait
+    answer_seeks(consumer, sought, seek_to_committed, lambda: set(assignment), earliest=0)
     app.consumer_generation_id = 9
     order = OffsetOrder(app)
     seek_committed_or_earliest(app, consumer, order)
