@@ -105,6 +105,12 @@ class ChangelogFirst:
                 batch.put(self.store.offset_key, str(offsets[partition]).encode())
             db.write(batch)
 
+    def discard(self) -> None:
+        """Forget what waited: a changelog write failed, and which of them the broker has is unknown (the
+        next recovery reads the changelog from the offset the database holds)."""
+        self._pending.clear()
+        self._offsets.clear()
+
     def _write_partition(self, key: bytes) -> int:
         event = current_event()
         if event is None:  # Faust's store refuses these too

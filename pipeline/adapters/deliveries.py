@@ -23,11 +23,12 @@ class Deliveries:
 
     def __init__(self) -> None:
         self._pending: list[Awaitable[Any]] = []
-        self._settled: list[Callable[[], None]] = []
+        self._settled: list[tuple[Callable[[], None], Callable[[], None]]] = []
 
-    def on_settled(self, callback: Callable[[], None]) -> None:
-        """Call ``callback`` each time every send so far has been acknowledged."""
-        self._settled.append(callback)
+    def on_settled(self, acknowledged: Callable[[], None], failed: Callable[[], None]) -> None:
+        """Call ``acknowledged`` each time every send so far has been acknowledged, ``failed`` when one of
+        them failed."""
+        self._settled.append((acknowledged, failed))
 
     def add(self, delivery: Awaitable[Any]) -> None:
         self._pending.append(delivery)
@@ -38,10 +39,15 @@ class Deliveries:
     async def settle(self) -> None:
         """Wait until every send so far is acknowledged (raises the first failure)."""
         pending, self._pending = self._pending, []
-        if pending:
-            await asyncio.gather(*pending)
-        for callback in self._settled:
-            callback()
+        try:
+            if pending:
+                await asyncio.gather(*pending)
+        except BaseException:
+            for _, failed in self._settled:
+                failed()
+            raise
+        for acknowledged, _ in self._settled:
+            acknowledged()
 
 
 def track_changelog(table: BytesTable, deliveries: Deliveries) -> None:
@@ -53,7 +59,8 @@ def track_changelog(table: BytesTable, deliveries: Deliveries) -> None:
     """
     store = getattr(table, "data", None)
     if hasattr(store, "_dbs"):  # RocksDB; the memory store keeps nothing across a crash
-        deliveries.on_settled(ChangelogFirst(store).install().flush)
+        writes = ChangelogFirst(store).install()
+        deliveries.on_settled(writes.flush, writes.discard)
     send = table.send_changelog
 
     def send_and_track(*args: Any, **kwargs: Any) -> FutureMessage:
