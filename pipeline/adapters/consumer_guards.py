@@ -261,7 +261,7 @@ def commit_only_from_the_committed_offset(
     """Make ``consumer`` commit only a run of acked offsets that starts where the partition's commit stands
     (the sixth guard, see the module docstring)."""
     faust_consumer: Any = consumer
-    next_offset = faust_consumer._new_offset
+    next_offset: Callable[[TP], int | None] = faust_consumer._new_offset
     reread: set[tuple[TP, int, int]] = set()
     # Where this guard last let each partition's commit go, and in which generation: Faust forgets its
     # committed offsets of partitions being revoked before it commits them a last time.
@@ -280,10 +280,8 @@ def commit_only_from_the_committed_offset(
             base = order.start(tp)
         if base is None:
             # Where this generation began is not known (its seek is under way, or failed): Faust decides, as
-            # before this guard. Holding here is the likely cause of a partition left nearly unprocessed in
-            # the shortened chaos test, whose owner changed every few seconds (not proven).
-            result: int | None = next_offset(tp)
-            return result
+            # before this guard. Holding here would stall a generation that ends before its start is known.
+            return next_offset(tp)
         below = [offset for offset in acked if offset < base]
         if below:  # acked again after a redelivery, committed already
             acked[:] = [offset for offset in acked if offset >= base]

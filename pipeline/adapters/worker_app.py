@@ -231,11 +231,9 @@ def assigned_partitions(app: faust.App) -> Callable[[], Collection[tuple[str, in
     return read
 
 
-def tables_recovered(
-    app: faust.App, order: OffsetOrder | None = None, poll_seconds: float = 0.05
-) -> Readiness:
-    """Waits until the tables are recovered for the current consumer generation and, with ``order``, until
-    the generation's seek has put its partitions at their committed offsets (see ``agents.Readiness``).
+def tables_recovered(app: faust.App, order: OffsetOrder, poll_seconds: float = 0.05) -> Readiness:
+    """Waits until the tables are recovered for the current consumer generation and its seek has put the
+    input partitions at their committed offsets (``order`` notes it; see ``agents.Readiness``).
 
     Faust's own flags are not enough: between the end of a rebalance and the start of its recovery neither
     ``rebalancing`` nor ``in_recovery`` is set, and ``completed`` stays set from the previous round, while
@@ -258,7 +256,7 @@ def tables_recovered(
             or recovery.in_recovery
             or recovered[0] is None
             or recovered[0] != app.consumer_generation_id
-            or (order is not None and not order.seek_done_in_this_generation())
+            or not order.seek_done_in_this_generation()
         ):
             await asyncio.sleep(poll_seconds)
 
