@@ -70,6 +70,23 @@ _QUESTIONS = re.compile(r"\?{2,}")
 _REPEATED = re.compile(r"([\u4e00-\u9fff])\1{2,}")
 _TRIPLED = re.compile(r"([\u4e00-\u9fff])\1\1")
 _PREFIX_MODIFIERS: Final = frozenset({"negation", "intensifier", "diminisher"})
+# A question or a polite request (请问什么时候发货, 麻烦帮我查一下订单) asks; it does not complain. The
+# polarity model learnt from product reviews, where such words mostly sit in complaints, so it reads them
+# as negative; in a text that asks and names no complaint it keeps only this share of its lean.
+_ASKING: Final = re.compile(
+    r"^\s*(?:你好|您好|hi|hello)?[,\s]*(?:请问|请|麻烦|想问|我想|我要|想|能不能|能否|可以|可不可以|帮我|帮忙|有没有|怎么|如何)"
+    r"|请问|想问|问一下|问下|咨询|了解一下|麻烦[帮你您给问看查]|请帮|帮我[查看改取换开]|[查看改换开]一下"
+    r"|[吗么呢嘛][?]?\s*$|(?:多少|多久|什么时候|哪里|哪儿|在哪|几天)[?]?\s*$|[?]\s*$"
+)
+# ...unless the question is a complaint in a question's clothes (为什么还没到, 怎么这么慢, 这不是坑人吗).
+_RHETORICAL: Final = re.compile(
+    r"为什么|为啥|凭什么|到底|难道|竟然|居然|还没|还不|又是|怎么[还又没不会]|怎么回事|怎么搞|[这那]么|什么意思"
+    r"|不是.{0,20}[吗么]|能不能[这那]|就这样"
+)
+ASKING_MODEL_SHARE: Final = 0.3
+AFTER_CONTRAST_SHARE: Final = 0.5
+# Negative lexicon evidence below this leaves a question a question.
+ASKING_COMPLAINT: Final = 0.3
 _SARCASM_NOTE: Final = "praise in a complaint reads as sarcasm"
 
 
@@ -104,7 +121,7 @@ def score_chinese(text: str) -> TextScores:
         arousal_boost = _punctuation(text, simplified, repeated, evidence, cues)
     else:
         arousal_boost = 0.0
-    negative_probability = polarity_model().probability_of(points)
+    negative_probability = _negative_probability(simplified, points, spans, evidence)
     _add_prior(negative_probability, evidence, cues)
 
     valence = _valence(evidence, negative_probability)
@@ -114,6 +131,32 @@ def score_chinese(text: str) -> TextScores:
     if len(cues) > 1:
         cues.sort(key=lambda cue: (cue.start if cue.start is not None else len(text), cue.kind))
     return TextScores(raw=raw, valence=valence, arousal=arousal, cues=tuple(cues))
+
+
+def _negative_probability(
+    simplified: str, points: list[int], spans: list[Span], evidence: dict[Emotion, float]
+) -> float:
+    """The polarity model's P(negative), read as the lexicon is read.
+
+    After a contrast (但是, 不过) the model's reading of what follows weighs as much as its reading of
+    the whole text, as the words after a contrast outweigh those before. A text that asks keeps a
+    fraction of the lean unless its words complain.
+    """
+    model = polarity_model()
+    probability = model.probability_of(points)
+    after = 0
+    for _, span_end, entry in spans:
+        if entry.modifier == "contrast" and len(points) - span_end >= 2:
+            after = span_end
+    if after:
+        following = model.probability_of(points[after:])
+        probability += AFTER_CONTRAST_SHARE * (following - probability)
+    if _ASKING.search(simplified) is None or _RHETORICAL.search(simplified) is not None:
+        return probability
+    complaint = sum(evidence.get(emotion, 0.0) for emotion in NEGATIVE_EMOTIONS)
+    if complaint >= ASKING_COMPLAINT:
+        return probability
+    return 0.5 + (probability - 0.5) * ASKING_MODEL_SHARE
 
 
 def _blank(found: re.Match[str]) -> str:
@@ -231,21 +274,26 @@ def _modified_hit(span: Span, pending: list[Span], segment: int) -> _Hit:
 
 
 def _turn_sarcastic(hits: list[_Hit]) -> None:
-    """Praise flagged as sarcasm-prone turns into anger and disgust when the text also complains."""
+    """Praise flagged as sarcasm-prone turns into anger and disgust when the text also complains.
+
+    Praise after a contrast that follows the complaint is the story's end, not sarcasm (本来很生气，但是
+    处理得很好): only complaints in the praise's own clause group or after it count.
+    """
     if not any(hit.span[2].sarcastic for hit in hits):
         return
-    complaint = sum(
-        value
-        for hit in hits
-        if not hit.span[2].sarcastic
-        for emotion, value in hit.emotions.items()
-        if emotion in NEGATIVE_EMOTIONS
-    )
+    complaint_by_segment: dict[int, float] = {}
+    for hit in hits:
+        if hit.span[2].sarcastic:
+            continue
+        for emotion, value in hit.emotions.items():
+            if emotion in NEGATIVE_EMOTIONS:
+                complaint_by_segment[hit.segment] = complaint_by_segment.get(hit.segment, 0.0) + value
     marker = any(hit.span[2].kind == "sarcasm" for hit in hits)
-    if complaint < SARCASM_COMPLAINT and not marker:
-        return
     for hit in hits:
         if not hit.span[2].sarcastic or hit.negated:
+            continue
+        complaint = sum(value for segment, value in complaint_by_segment.items() if segment >= hit.segment)
+        if complaint < SARCASM_COMPLAINT and not marker:
             continue
         praise = hit.emotions.get("joy", 0.0) + hit.emotions.get("trust", 0.0)
         if praise <= 0.0:

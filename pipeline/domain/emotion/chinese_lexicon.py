@@ -58,6 +58,14 @@ NUMERIC_IDIOMS: Final[tuple[tuple[str, tuple[tuple[Emotion, float], ...]], ...]]
     (rf"打了{_NUMBER}(?:次|个|通|遍)电?话?", (("anger", 0.7),)),
     (rf"(?:催|问|找|联系)了{_NUMBER}(?:次|遍|回)", (("anger", 0.7),)),
     (rf"转了{_NUMBER}(?:次|个)(?:人工|客服|部门|电话)?", (("anger", 0.6), ("disgust", 0.3))),
+    # Said, reported or fixed again and again; handled, delayed or reviewed for days.
+    (rf"(?:说|讲|解释|重复|反映|反馈|申请|提交)了{_NUMBER}(?:次|遍|回)", (("anger", 0.6), ("sadness", 0.2))),
+    (rf"(?:修|维修|换)了{_NUMBER}次", (("anger", 0.5), ("disgust", 0.3))),
+    (rf"跑了{_NUMBER}趟", (("anger", 0.5), ("sadness", 0.3))),
+    (
+        rf"(?:处理|拖|审核|折腾)了{_NUMBER}个?多?(?:小时|天|周|星期|礼拜|月|年)",
+        (("anger", 0.6), ("sadness", 0.2)),
+    ),
     (
         rf"{_NUMBER}个?(?:小时|天|周|星期|礼拜|月)了?(?:还|都|也)?(?:没有|没|不)"
         r"(?:到|发货|回复|回应|处理|解决|退款|退|消息|动静|人理|人管)",
@@ -90,7 +98,30 @@ def _build_trie(entries: dict[str, Entry]) -> dict[int, TrieNode]:
 
 # What every numeric idiom must contain: one of these verbs with 了, or a time unit and then a negator.
 # Both tests run in C (substring search, a regex that starts with a literal), unlike the idiom regex.
-_NUMERIC_VERBS: Final = ("等了", "打了", "催了", "问了", "找了", "联系了", "转了")
+_NUMERIC_VERBS: Final = (
+    "等了",
+    "打了",
+    "催了",
+    "问了",
+    "找了",
+    "联系了",
+    "转了",
+    "说了",
+    "讲了",
+    "解释了",
+    "重复了",
+    "反映了",
+    "反馈了",
+    "申请了",
+    "提交了",
+    "修了",
+    "换了",
+    "跑了",
+    "处理了",
+    "拖了",
+    "审核了",
+    "折腾了",
+)
 _UNIT_THEN_NEGATOR: Final = re.compile(r"(?:小时|天|周|星期|礼拜|月)了?(?:还|都|也)?(?:没|不)")
 
 

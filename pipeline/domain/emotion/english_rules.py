@@ -589,7 +589,8 @@ SARCASM_MARKER_KEYS: Final[tuple[str, ...]] = (
     "right",
     "oh",
     "just",
-    "nothing",
+    # Not "nothing": the false-negation rewrite takes it out of "thanks for nothing but excuses".
+    "thank thanks cheers",
     "love loving great nice awesome",
     "helpful useful",
     "s",

@@ -230,3 +230,63 @@ def test_a_user_name_carries_no_emotion() -> None:
     scores = score_chinese("回复@快乐小猪:明天几点到")
     assert scores.raw.get("joy", 0.0) < 0.2
     assert not any(cue.text == "快乐" for cue in scores.cues)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "衣服洗了一次就掉色了",
+        "少发了一件",
+        "手机又坏了",
+        "发错货了，我买的是黑色",
+        "App一付款就闪退",
+        "维修了三次",
+    ],
+)
+def test_a_reported_mishap_is_a_complaint_without_a_feeling_word(text: str) -> None:
+    scores = score_chinese(text)
+    assert negative_peak(scores) >= 0.25
+    assert scores.valence < -0.3
+    assert any(cue.kind == "idiom" for cue in scores.cues)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "请问什么时候发货",
+        "麻烦帮我查一下这个订单",
+        "我的快递单号是多少",
+        "你好，可以开发票吗",
+        "怎么修改收货地址",
+    ],
+)
+def test_a_question_or_request_is_not_read_as_a_complaint(text: str) -> None:
+    # The polarity model, trained on reviews, leans negative on these (P(negative) 0.8 to 0.96).
+    assert negative_peak(score_chinese(text)) < 0.2
+
+
+@pytest.mark.parametrize("text", ["为什么还没发货", "怎么这么慢", "这不是坑人吗", "怎么还没发货？"])
+def test_a_complaint_in_a_question_keeps_its_weight(text: str) -> None:
+    assert negative_peak(score_chinese(text)) >= 0.2
+
+
+def test_a_question_that_names_a_mishap_keeps_the_model_lean() -> None:
+    asked = score_chinese("请问少发的那件什么时候补发")
+    [model] = [cue for cue in asked.cues if cue.kind == "model"]
+    assert model.note == "character n-gram polarity: P(negative)=0.86"
+    assert negative_peak(asked) >= 0.45
+
+
+def test_praise_after_a_contrast_ends_the_complaint_rather_than_mocking_it() -> None:
+    recovered = score_chinese("本来很生气，但是你们处理得很好")
+    mocked = score_chinese("真是太棒了，又坏了")
+    assert not any(cue.kind == "sarcasm" for cue in recovered.cues)
+    assert recovered.valence > 0.0
+    assert any(cue.kind == "sarcasm" and cue.text == "太棒了" for cue in mocked.cues)
+    assert mocked.valence < 0.0
+
+
+def test_the_clause_after_a_contrast_leads_the_polarity_model() -> None:
+    good_end = score_chinese("包装有点破，但是里面的东西完好无损")
+    bad_end = score_chinese("里面的东西完好无损，但是包装有点破")
+    assert good_end.valence > bad_end.valence

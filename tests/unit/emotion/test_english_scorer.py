@@ -110,3 +110,9 @@ def test_cues_point_at_their_words() -> None:
     for cue in score_english(text).cues:
         if cue.start is not None and cue.end is not None:
             assert text[cue.start : cue.end] == cue.text
+
+
+def test_thanks_for_nothing_stays_sarcasm_when_nothing_but_follows() -> None:
+    # "nothing but" is rewritten as an intensifier, so the marker cannot be keyed on "nothing".
+    cues = score_english("Thanks for nothing but excuses.").cues
+    assert [cue.text for cue in cues if cue.kind == "sarcasm"] == ["Thanks for nothing"]
