@@ -72,7 +72,7 @@ _TRIPLED = re.compile(r"([\u4e00-\u9fff])\1\1")
 _PREFIX_MODIFIERS: Final = frozenset({"negation", "intensifier", "diminisher"})
 # A question or a polite request (请问什么时候发货, 麻烦帮我查一下订单) asks; it does not complain. The
 # polarity model learnt from product reviews, where such words mostly sit in complaints, so it reads them
-# as negative; in a text that asks and names no complaint it keeps only this share of its lean.
+# as negative; in a text that asks and names no complaint it keeps only this share of a negative lean.
 _ASKING: Final = re.compile(
     r"^\s*(?:你好|您好|hi|hello)?[,\s]*(?:请问|请|麻烦|想问|我想|我要|想|能不能|能否|可以|可不可以|帮我|帮忙|有没有|怎么|如何)"
     r"|请问|想问|问一下|问下|咨询|了解一下|麻烦[帮你您给问看查]|请帮|帮我[查看改取换开]|[查看改换开]一下"
@@ -111,8 +111,7 @@ def score_chinese(text: str) -> TextScores:
     spans = chinese_lexicon().spans_of(simplified, points)
     evidence: dict[Emotion, float] = {}
     cues: list[Cue] = []
-    if spans:
-        _gather(text, simplified, spans, evidence, cues)
+    after_contrast = _gather(text, simplified, spans, evidence, cues) if spans else 0
     # A character three times is found without the open-ended repeat, which costs twice as much per
     # position; the run's full length is read only where one starts.
     tripled = _TRIPLED.search(simplified)
@@ -121,7 +120,7 @@ def score_chinese(text: str) -> TextScores:
         arousal_boost = _punctuation(text, simplified, repeated, evidence, cues)
     else:
         arousal_boost = 0.0
-    negative_probability = _negative_probability(simplified, points, spans, evidence)
+    negative_probability = _negative_probability(simplified, points, after_contrast, evidence)
     _add_prior(negative_probability, evidence, cues)
 
     valence = _valence(evidence, negative_probability)
@@ -134,27 +133,25 @@ def score_chinese(text: str) -> TextScores:
 
 
 def _negative_probability(
-    simplified: str, points: list[int], spans: list[Span], evidence: dict[Emotion, float]
+    simplified: str, points: list[int], after_contrast: int, evidence: dict[Emotion, float]
 ) -> float:
     """The polarity model's P(negative), read as the lexicon is read.
 
     After a contrast (但是, 不过) the model's reading of what follows weighs as much as its reading of
     the whole text, as the words after a contrast outweigh those before. A text that asks keeps a
-    fraction of the lean unless its words complain.
+    fraction of a negative lean unless its words complain.
     """
     model = polarity_model()
     probability = model.probability_of(points)
-    after = 0
-    for _, span_end, entry in spans:
-        if entry.modifier == "contrast" and len(points) - span_end >= 2:
-            after = span_end
-    if after:
-        following = model.probability_of(points[after:])
+    if after_contrast and len(points) - after_contrast >= 2:
+        following = model.probability_of(points[after_contrast:])
         probability += AFTER_CONTRAST_SHARE * (following - probability)
-    if _ASKING.search(simplified) is None or _RHETORICAL.search(simplified) is not None:
+    if (
+        probability <= 0.5
+        or sum(evidence.get(emotion, 0.0) for emotion in NEGATIVE_EMOTIONS) >= ASKING_COMPLAINT
+    ):
         return probability
-    complaint = sum(evidence.get(emotion, 0.0) for emotion in NEGATIVE_EMOTIONS)
-    if complaint >= ASKING_COMPLAINT:
+    if _ASKING.search(simplified) is None or _RHETORICAL.search(simplified) is not None:
         return probability
     return 0.5 + (probability - 0.5) * ASKING_MODEL_SHARE
 
@@ -165,9 +162,12 @@ def _blank(found: re.Match[str]) -> str:
 
 def _gather(
     text: str, simplified: str, spans: list[Span], evidence: dict[Emotion, float], cues: list[Cue]
-) -> None:
-    """Add the lexicon's evidence and its cues (emotion words, then the modifiers they used)."""
-    hits, modifier_spans, segments = _read_spans(simplified, spans)
+) -> int:
+    """Add the lexicon's evidence and its cues (emotion words, then the modifiers they used).
+
+    Returns where the clause after the last contrast word starts (0: no contrast).
+    """
+    hits, modifier_spans, segments, after_contrast = _read_spans(simplified, spans)
     _turn_sarcastic(hits)
     for hit in hits:
         start, end, entry = hit.span
@@ -184,14 +184,19 @@ def _gather(
             cues.append(cue(entry.kind, text[start:end], (start, end), rounded))
     for start, end, entry in modifier_spans:
         cues.append(cue(entry.kind, text[start:end], (start, end), {}))
+    return after_contrast
 
 
-def _read_spans(simplified: str, spans: list[Span]) -> tuple[list[_Hit], list[Span], int]:
-    """Apply modifiers to the emotion words they precede; returns hits, the modifiers used, contrast count."""
+def _read_spans(simplified: str, spans: list[Span]) -> tuple[list[_Hit], list[Span], int, int]:
+    """Apply modifiers to the emotion words they precede.
+
+    Returns the hits, the modifiers used, how many contrast words there were and where the clause after
+    the last one starts.
+    """
     hits: list[_Hit] = []
     used_modifiers: list[Span] = []
     pending: list[Span] = []
-    segment = 0
+    segment = after_contrast = 0
     previous_end = 0
     last_hit: _Hit | None = None
     for index, span in enumerate(spans):
@@ -217,6 +222,7 @@ def _read_spans(simplified: str, spans: list[Span]) -> tuple[list[_Hit], list[Sp
                 last_hit = None
         elif modifier == "contrast":
             segment += 1
+            after_contrast = end
             used_modifiers.append(span)
             pending = []
             last_hit = None
@@ -232,7 +238,7 @@ def _read_spans(simplified: str, spans: list[Span]) -> tuple[list[_Hit], list[Sp
             hits.append(last_hit)
             used_modifiers.extend(pending)
             pending = []
-    return hits, used_modifiers, segment
+    return hits, used_modifiers, segment, after_contrast
 
 
 def _apart(simplified: str, previous_end: int, start: int) -> bool:
