@@ -81,7 +81,7 @@ _ASKING: Final = re.compile(
 # ...unless the question is a complaint in a question's clothes (为什么还没到, 怎么这么慢, 这不是坑人吗).
 _RHETORICAL: Final = re.compile(
     r"为什么|为啥|凭什么|到底|难道|竟然|居然|还没|还不|又是|怎么[还又没不会]|怎么回事|怎么搞|[这那]么|什么意思"
-    r"|不是.{0,20}[吗么]|能不能[这那]|就这样"
+    r"|不是.{0,20}[吗么]|能不能[这那]|就这样|有没有人"
 )
 ASKING_MODEL_SHARE: Final = 0.3
 AFTER_CONTRAST_SHARE: Final = 0.5
