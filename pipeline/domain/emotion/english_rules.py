@@ -374,6 +374,24 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
         r"|disappointment|delays|complaints|errors|bugs)\b",
         {"anger": 2.4, "disgust": 1.4, "sadness": 0.8},
     ),
+    # Mishaps reported without a feeling word: thrown out of an account, a case closed unheard, spoiled
+    # goods, a booking not there on arrival, an order never received.
+    (r"\b(?:logged|kicked|signed|threw|thrown|locked) (?:me|us) out\b", {"anger": 2.4, "disgust": 0.8}),
+    (
+        r"\b(?:closed|cancell?ed|terminated|suspended) (?:\w+ )?without (?:any |a |my )?"
+        r"(?:notice|warning|reason|explanation|anyone|anybody|contacting|asking|telling|consent|permission)",
+        {"anger": 2.6, "disgust": 1.0},
+    ),
+    (r"\b(?:expired|mou?ldy|rotten|stale|spoil(?:ed|t))\b", {"disgust": 2.6, "anger": 1.2}),
+    (
+        r"\b(?:wasn't|was not|weren't|were not|isn't|is not|not) (?:available|ready|there) when (?:we|i) "
+        r"(?:arrived|got there|came|checked in)",
+        {"anger": 2.4, "sadness": 0.8},
+    ),
+    (
+        r"\bnever (?:got|received) (?:it|them|anything|my (?:order|parcel|package|refund|money|item))\b",
+        {"anger": 2.4, "sadness": 1.0},
+    ),
 )
 
 # Customer-service words: what a customer writes to a service desk when something went wrong; hand-written
@@ -491,6 +509,7 @@ SARCASM: Final[tuple[str, ...]] = (
     r"(?:service|job|work|support|care)\b[^.!?]{0,60}\b(?:another|still waiting|disconnected|cut off|lost|"
     r"losing|on hold|ignored|ignoring|wasted|wasting|broke|broken|charged twice)\b",
     r"\bappreciate (?:being|getting) (?:transferred|ignored|passed|kept|put|cut|hung)\b",
+    r"\b(?:can't|cannot) wait (?:to|for) [^.!?]{0,40}\b(?:on hold|another|again|queue|waiting)\b",
 )
 SARCASM_WEIGHTS: Final[_Weights] = {"joy": -5.0, "trust": -5.0, "anger": 3.0, "disgust": 2.6}
 
@@ -570,6 +589,11 @@ IDIOM_KEYS: Final[tuple[str, ...]] = (
     "helpful useful friendly polite professional competent responsive courteous respectful knowledgeable",
     "problems trouble troubles issues excuses lies headaches hassle grief disappointment delays complaints "
     "errors bugs",
+    "logged kicked signed threw thrown locked",
+    "closed cancelled canceled terminated suspended",
+    "expired mouldy moldy rotten stale spoiled spoilt",
+    "arrived got came checked",
+    "never",
 )
 if len(IDIOM_KEYS) != len(IDIOMS):
     raise RuntimeError(f"IDIOM_KEYS has {len(IDIOM_KEYS)} entries for {len(IDIOMS)} idioms")
@@ -601,6 +625,7 @@ SARCASM_MARKER_KEYS: Final[tuple[str, ...]] = (
     "impressed amazed",
     "amazing great brilliant fantastic superb excellent wonderful awesome stellar top",
     "appreciate",
+    "wait",
 )
 if len(SARCASM_MARKER_KEYS) != len(SARCASM):
     raise RuntimeError(f"SARCASM_MARKER_KEYS has {len(SARCASM_MARKER_KEYS)} entries for {len(SARCASM)}")

@@ -116,3 +116,26 @@ def test_thanks_for_nothing_stays_sarcasm_when_nothing_but_follows() -> None:
     # "nothing but" is rewritten as an intensifier, so the marker cannot be keyed on "nothing".
     cues = score_english("Thanks for nothing but excuses.").cues
     assert [cue.text for cue in cues if cue.kind == "sarcasm"] == ["Thanks for nothing"]
+
+
+@pytest.mark.parametrize(
+    ("text", "idiom"),
+    [
+        ("Your app logged me out three times today.", "logged me out"),
+        ("They kicked us out of the account again.", "kicked us out"),
+        ("My ticket was closed without anyone contacting me.", "closed without anyone"),
+        ("The account got suspended without notice.", "suspended without notice"),
+        ("Half the yoghurts were expired.", "expired"),
+        ("The bread was mouldy.", "mouldy"),
+        ("The room wasn't available when we arrived.", "wasn't available when we arrived"),
+        ("It says delivered but I never got it.", "never got it"),
+    ],
+)
+def test_service_mishaps_without_a_feeling_word_are_idioms(text: str, idiom: str) -> None:
+    cues = score_english(text).cues
+    assert idiom in [cue.text for cue in cues if cue.kind == "idiom"]
+
+
+def test_looking_forward_to_more_hold_music_is_sarcasm() -> None:
+    cues = score_english("Can't wait to spend another hour on hold tomorrow.").cues
+    assert [cue.text for cue in cues if cue.kind == "sarcasm"] == ["Can't wait to spend another hour on hold"]
