@@ -137,6 +137,7 @@ class BatchWatermarkStore:
     _partitions: dict[int, _BatchRun] = field(default_factory=dict)
     _dirty: dict[int, Any] = field(default_factory=dict)
     _last_seen: dict[int, int] = field(default_factory=dict)
+    _first_seen: dict[int, int] = field(default_factory=dict)
 
     @property
     def current(self) -> Any:
@@ -148,11 +149,15 @@ class BatchWatermarkStore:
         self._current = event
         message = event.message
         self._last_seen[message.partition] = max(self._last_seen.get(message.partition, -1), message.offset)
+        self._first_seen[message.partition] = min(
+            self._first_seen.get(message.partition, message.offset), message.offset
+        )
 
     def get(self, partition: int) -> int | None:
         run = self._partitions.get(partition)
         if run is None:
-            run = self._begin(partition, self.current.message.offset)
+            # Records of the batch before this one changed no watermark: the run starts at its first.
+            run = self._begin(partition, self._first_seen.get(partition, self.current.message.offset))
         return run.watermark
 
     def _begin(self, partition: int, offset: int) -> _BatchRun:
@@ -160,7 +165,9 @@ class BatchWatermarkStore:
         checkpoints = [] if raw is None else _decode_checkpoints(raw)
         earlier = [pair for pair in checkpoints if pair[0] <= offset]
         # At or past the newest checkpoint nothing was applied in between; below it only an exact one counts.
-        # Before the partition's first record there is no watermark: a redelivery from offset 0 is exact.
+        # A partition's first batch writes a checkpoint at its first offset (no watermark before it), so a
+        # redelivery from there is exact wherever the log starts; state written before that checkpoint
+        # existed has none, and offset 0 stands in for it.
         at_checkpoint = (bool(earlier) and earlier[-1][0] == offset) or (offset == 0 and not earlier)
         exact = not checkpoints or offset >= checkpoints[-1][0] or at_checkpoint
         if not exact:
@@ -186,13 +193,16 @@ class BatchWatermarkStore:
             run = self._partitions[partition]
             after = (self._last_seen[partition] + 1, run.watermark)
             if run.exact or all(pair[0] != after[0] for pair in run.checkpoints):
-                checkpoints = _upsert(run.checkpoints, after)
+                # The partition's first batch: nothing was applied before its first record.
+                known = run.checkpoints or [(self._first_seen[partition], None)]
+                checkpoints = _upsert(known, after)
                 write_as(event, self.table, f"{partition}".encode(), orjson.dumps({"cp": checkpoints}))
             if run.watermark is not None:
                 changed[partition] = WatermarkMove(run.started, run.watermark)
         self._dirty.clear()
         self._partitions.clear()
         self._last_seen.clear()
+        self._first_seen.clear()
         return changed
 
 
