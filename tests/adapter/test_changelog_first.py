@@ -145,6 +145,23 @@ async def test_writes_of_a_revoked_partition_are_dropped(table: BytesTable) -> N
     assert 0 not in store._dbs  # not reopened by the flush: its next owner recovers it
 
 
+async def test_a_partition_revoked_and_assigned_again_never_receives_the_dropped_writes(
+    table: BytesTable,
+) -> None:
+    store = store_of(table)
+    deliveries, changelog = tracked(table)
+    write_as(event(), table, KEY, b"state-1")
+    store.revoke_partitions(table, {TP(table.changelog_topic.get_topic_name(), 0)})
+    store._db_for_partition(0)  # the next generation hands it back before this batch settles
+
+    changelog.acknowledge()
+    await deliveries.settle()
+
+    # What it holds now comes from recovery from the changelog, never from the batch that lost it.
+    assert local(table) is None
+    assert table.get(KEY) is None
+
+
 async def test_recovery_writes_what_it_reads_at_once(table: BytesTable) -> None:
     store = store_of(table)
     tracked(table)
