@@ -352,7 +352,7 @@ class FetchPositions:
     # Per partition: clock readings before and after its last position move, and the offset it moved to.
     _moves: dict[Any, tuple[int, int, int]] = field(default_factory=dict)
     _fetch: _CollectedRecords = field(default_factory=_CollectedRecords)
-    _changelogs: frozenset[str] = frozenset()
+    _changelogs: frozenset[str] | None = None
 
     def install(self, consumer: ConsumerT) -> ConsumerT:
         faust_consumer: Any = consumer
@@ -374,7 +374,8 @@ class FetchPositions:
                 records = _CollectedRecords(records)
                 records.began = records.ended = next(self._clock)
             self._fetch = records
-            self._changelogs = frozenset(self.app.tables.changelog_topics)
+            if self._changelogs is None:  # tables, and so their changelogs, exist before the first fetch
+                self._changelogs = frozenset(self.app.tables.changelog_topics)
             return records
 
         async def getmany(timeout: float) -> AsyncIterator[tuple[TP, Message]]:
@@ -407,7 +408,7 @@ class FetchPositions:
     def _stale(self, tp: TP) -> bool:
         """Whether the records of ``tp`` being handed over were collected before its last position move."""
         move = self._moves.get(tp)
-        if move is None or move[1] < self._fetch.began or tp.topic in self._changelogs:
+        if move is None or move[1] < self._fetch.began or tp.topic in (self._changelogs or ()):
             return False
         if self._fetch.ended < move[0]:
             return True
