@@ -290,3 +290,24 @@ def test_the_clause_after_a_contrast_leads_the_polarity_model() -> None:
     good_end = score_chinese("包装有点破，但是里面的东西完好无损")
     bad_end = score_chinese("里面的东西完好无损，但是包装有点破")
     assert good_end.valence > bad_end.valence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "不好意思问一下，手机维修一般要多久？",
+        "您好，携号转网要怎么办理？麻烦告知一下，谢谢。",
+        "你好，能解释一下上个月账单上的漫游费吗？晚上六点以后都可以打这个号码联系我。",
+        "退货寄回以后多久能退款？我现在该怎么办？",
+    ],
+)
+def test_polite_service_questions_are_not_complaints(text: str) -> None:
+    # 不好意思 (excuse me) is not 不好, 麻烦告知 is a polite request, 怎么办理 asks how to apply, a
+    # question mark anywhere makes a question; the simulator's customers write like this.
+    scores = score_chinese(text)
+    assert negative_peak(scores) < 0.2
+    assert not any(cue.kind == "sarcasm" for cue in scores.cues)
+
+
+def test_trouble_itself_is_still_a_complaint() -> None:
+    assert negative_peak(score_chinese("退个货太麻烦了")) >= 0.3
