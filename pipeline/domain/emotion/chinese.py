@@ -74,9 +74,9 @@ _PREFIX_MODIFIERS: Final = frozenset({"negation", "intensifier", "diminisher"})
 # polarity model learnt from product reviews, where such words mostly sit in complaints, so it reads them
 # as negative; in a text that asks and names no complaint it keeps only this share of a negative lean.
 _ASKING: Final = re.compile(
-    r"^\s*(?:你好|您好|hi|hello)?[,\s]*(?:请问|请|麻烦|想问|我想|我要|想|能不能|能否|可以|可不可以|帮我|帮忙|有没有|怎么|如何)"
+    r"^\s*(?:你好|您好|hi|hello)?[,\s]*(?:请问|请|麻烦|想问|我想|我要|想|能不能|能否|可以|可不可以|帮我|帮忙|有没有|怎么(?!办)|如何)"
     r"|请问|想问|问一下|问下|咨询|了解一下|麻烦[帮你您给问看查]|请帮|帮我[查看改取换开]|[查看改换开]一下"
-    r"|[吗么呢嘛]\s*$|(?:多少|多久|什么时候|哪里|哪儿|在哪|几天)\s*$|[?]"
+    r"|[吗么呢嘛]\s*$|(?:多少|多久|什么时候|哪里|哪儿|在哪|几天)\s*$|[?]\s*$"
 )
 # ...unless the question is a complaint in a question's clothes (为什么还没到, 怎么这么慢, 这不是坑人吗).
 _RHETORICAL: Final = re.compile(
@@ -84,6 +84,9 @@ _RHETORICAL: Final = re.compile(
     r"|不是.{0,20}[吗么]|能不能[这那]|就这样|有没有人"
 )
 ASKING_MODEL_SHARE: Final = 0.3
+# A customer asking what to do (退款多久能到？我该怎么办？) seeks help; the same words in a post are worry.
+_HELP_SEEKING: Final = frozenset({"怎么办", "该怎么办", "咋办"})
+HELP_SEEKING_SHARE: Final = 0.3
 AFTER_CONTRAST_SHARE: Final = 0.5
 # Negative lexicon evidence below this leaves a question a question.
 ASKING_COMPLAINT: Final = 0.3
@@ -151,9 +154,21 @@ def _negative_probability(
         or sum(evidence.get(emotion, 0.0) for emotion in NEGATIVE_EMOTIONS) >= ASKING_COMPLAINT
     ):
         return probability
-    if _ASKING.search(simplified) is None or _RHETORICAL.search(simplified) is not None:
+    if not _asks(simplified, question_mark_anywhere=True):
         return probability
     return 0.5 + (probability - 0.5) * ASKING_MODEL_SHARE
+
+
+def _asks(simplified: str, *, question_mark_anywhere: bool) -> bool:
+    """Whether the text asks (a question, a polite request) rather than complains in a question's form.
+
+    A question mark inside the text (什么时候发货？我再说一遍……) is enough to doubt the review-trained model,
+    not to discount worry: in a post, 怎么办？ follows fear (好害怕怎么办？), so help-seeking words need a
+    request's own form.
+    """
+    if _RHETORICAL.search(simplified) is not None:
+        return False
+    return _ASKING.search(simplified) is not None or (question_mark_anywhere and "?" in simplified)
 
 
 def _blank(found: re.Match[str]) -> str:
@@ -168,6 +183,12 @@ def _gather(
     Returns where the clause after the last contrast word starts (0: no contrast).
     """
     hits, modifier_spans, segments, after_contrast = _read_spans(simplified, spans)
+    if any(hit.span[2].term in _HELP_SEEKING for hit in hits) and _asks(
+        simplified, question_mark_anywhere=False
+    ):
+        for hit in hits:
+            if hit.span[2].term in _HELP_SEEKING:
+                hit.emotions = {name: HELP_SEEKING_SHARE * value for name, value in hit.emotions.items()}
     _turn_sarcastic(hits)
     for hit in hits:
         start, end, entry = hit.span

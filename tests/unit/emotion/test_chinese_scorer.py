@@ -311,3 +311,10 @@ def test_polite_service_questions_are_not_complaints(text: str) -> None:
 
 def test_trouble_itself_is_still_a_complaint() -> None:
     assert negative_peak(score_chinese("退个货太麻烦了")) >= 0.3
+
+
+def test_help_seeking_in_a_request_is_not_worry_but_in_a_post_it_is() -> None:
+    asked = score_chinese("请问退款多久能到账？我现在该怎么办？")
+    posted = score_chinese("怎么办？钱包丢了，身份证也在里面")
+    assert asked.raw.get("fear", 0.0) < 0.2
+    assert posted.raw.get("fear", 0.0) >= 0.3
