@@ -1,0 +1,83 @@
+"""Measure the bad-experience verdict where the text rules were written: the service sets by half, and the
+simulator's stories.
+
+Service sets (``tests/data/cs_*_polarity.jsonl``): bad-F1 and balanced accuracy of ``experience == "bad"``
+on all rows, on the tuning half (ids whose SHA-1 first byte is even: the rows read while writing rules) and
+on the other half (never read one by one), with the same predictor ``emotion-pipeline eval`` uses.
+
+Simulator: events the story meant as not bad, judged bad by the product's own enrichment (text, rating,
+choices, voice, signals), per language; the planned bad events are judged bad by their signals whatever
+the text says, so the text rules show in the first count.
+
+    python training/measure_service.py tests/data/cs_en_polarity.jsonl tests/data/cs_zh_polarity.jsonl \
+        --customers 600
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from pipeline.assembly import assemble
+from pipeline.config import load_settings
+from pipeline.domain.codec import decode_event
+from pipeline.domain.emotion.engine import load_engine
+from pipeline.evaluation.metrics import PolarityTally
+from pipeline.evaluation.predictors import EnginePredictor, Row
+from pipeline.metrics_port import NullMetrics
+from pipeline.simulation import SimulationConfig, generate
+
+
+def tuning_half(row: dict[str, Any]) -> bool:
+    return hashlib.sha1(str(row["id"]).encode("utf-8")).digest()[0] % 2 == 0
+
+
+def service_set(path: Path, predictor: EnginePredictor) -> dict[str, dict[str, Any]]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    predictions = predictor.predict([Row(row["text"], row["language"]) for row in rows])
+    tallies = {"all": PolarityTally(), "tuning half": PolarityTally(), "other half": PolarityTally()}
+    for row, prediction in zip(rows, predictions, strict=True):
+        half = "tuning half" if tuning_half(row) else "other half"
+        for name in ("all", half):
+            tallies[name].add(row["negative"], prediction)
+    return {name: tally.summary() for name, tally in tallies.items()}
+
+
+def simulated_stories(customers: int, seed: int) -> dict[str, dict[str, int]]:
+    enricher = assemble(load_settings(), NullMetrics()).processor.enricher
+    counts: dict[str, Counter[str]] = {}
+    for record in generate(SimulationConfig(seed=seed, customers=customers)):
+        if record.kind != "event" or record.intent.experience == "bad":
+            continue
+        verdict = enricher.enrich(decode_event(record.value)).experience.experience
+        tally = counts.setdefault(record.intent.language, Counter())
+        tally["events meant not bad"] += 1
+        tally["judged bad"] += verdict == "bad"
+    return {language: dict(tally) for language, tally in sorted(counts.items())}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("service_sets", type=Path, nargs="*", help="polarity JSONL files with ids")
+    parser.add_argument("--customers", type=int, default=600, help="simulated customers (0: skip)")
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+    predictor = EnginePredictor(load_engine())
+    report: dict[str, Any] = {"engine": predictor.name}
+    for path in args.service_sets:
+        report[path.name] = service_set(path, predictor)
+    if args.customers:
+        report[f"simulator, {args.customers} customers, seed {args.seed}"] = simulated_stories(
+            args.customers, args.seed
+        )
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
