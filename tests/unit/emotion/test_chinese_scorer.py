@@ -320,7 +320,12 @@ def test_polite_service_questions_are_not_complaints(text: str) -> None:
 
 
 def test_trouble_itself_is_still_a_complaint() -> None:
-    assert negative_peak(score_chinese("退个货太麻烦了")) >= 0.3
+    scores = score_chinese("退个货太麻烦了")
+    assert negative_peak(scores) >= 0.3
+    # Read as 太 + the polite 麻烦了 it would be thanks; the polarity model alone would still pass above.
+    words = {cue.text: cue.emotions for cue in scores.cues if cue.kind != "model"}
+    assert set(words["太麻烦"]) == {"anger", "disgust"}
+    assert "trust" not in scores.raw
 
 
 def test_help_seeking_in_a_request_is_not_worry_but_in_a_post_it_is() -> None:
