@@ -76,6 +76,7 @@ import itertools
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import faust
@@ -352,7 +353,12 @@ class FetchPositions:
     # Per partition: clock readings before and after its last position move, and the offset it moved to.
     _moves: dict[Any, tuple[int, int, int]] = field(default_factory=dict)
     _fetch: _CollectedRecords = field(default_factory=_CollectedRecords)
-    _changelogs: frozenset[str] | None = None
+
+    @cached_property
+    def _changelogs(self) -> frozenset[str]:
+        """The tables' changelog topics: left to Faust (compacted, offsets not dense). Read on the first
+        judgement, after the first fetch, when every table exists."""
+        return frozenset(self.app.tables.changelog_topics)
 
     def install(self, consumer: ConsumerT) -> ConsumerT:
         faust_consumer: Any = consumer
@@ -374,8 +380,6 @@ class FetchPositions:
                 records = _CollectedRecords(records)
                 records.began = records.ended = next(self._clock)
             self._fetch = records
-            if self._changelogs is None:  # tables, and so their changelogs, exist before the first fetch
-                self._changelogs = frozenset(self.app.tables.changelog_topics)
             return records
 
         async def getmany(timeout: float) -> AsyncIterator[tuple[TP, Message]]:
@@ -408,7 +412,7 @@ class FetchPositions:
     def _stale(self, tp: TP) -> bool:
         """Whether the records of ``tp`` being handed over were collected before its last position move."""
         move = self._moves.get(tp)
-        if move is None or move[1] < self._fetch.began or tp.topic in (self._changelogs or ()):
+        if move is None or move[1] < self._fetch.began or tp.topic in self._changelogs:
             return False
         if self._fetch.ended < move[0]:
             return True
