@@ -91,8 +91,8 @@ _RHETORICAL: Final = re.compile(
     r"|不是.{0,20}[吗么]|能不能[这那]|就这样|有没有人"
 )
 ASKING_MODEL_SHARE: Final = 0.3
-# A customer asking what to do (退款多久能到？我该怎么办？) seeks help; the same words in a post are worry.
-_HELP_SEEKING: Final = frozenset({"怎么办", "该怎么办", "咋办"})
+# A customer asking what to do (退款多久能到？我该怎么办？) seeks help; the same words (flagged ``help`` in
+# the lexicon) in a post are worry.
 HELP_SEEKING_SHARE: Final = 0.3
 AFTER_CONTRAST_SHARE: Final = 0.5
 # Negative lexicon evidence below this leaves a question a question.
@@ -194,11 +194,9 @@ def _gather(
     Returns where the clause after the last contrast word starts (0: no contrast).
     """
     hits, modifier_spans, segments, after_contrast = _read_spans(simplified, spans)
-    if any(hit.span[2].term in _HELP_SEEKING for hit in hits) and _asks(
-        simplified, question_mark_anywhere=False
-    ):
+    if any(hit.span[2].help_seeking for hit in hits) and _asks(simplified, question_mark_anywhere=False):
         for hit in hits:
-            if hit.span[2].term in _HELP_SEEKING:
+            if hit.span[2].help_seeking:
                 hit.emotions = {name: HELP_SEEKING_SHARE * value for name, value in hit.emotions.items()}
     _turn_sarcastic(hits)
     for hit in hits:

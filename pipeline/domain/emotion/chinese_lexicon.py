@@ -31,7 +31,8 @@ class Entry:
 
     ``kind`` is the cue kind an analyst sees; ``modifier`` is set for negators, intensifiers and the like
     (a modifier's ``emotions`` apply only when it is itself modified and modifies nothing: 非常好);
-    ``sarcastic`` marks praise that reads as sarcasm after a complaint (真是太好了, [微笑]).
+    ``sarcastic`` marks praise that reads as sarcasm after a complaint (真是太好了, [微笑]); ``help_seeking``
+    worry that, in a customer's request, asks for help rather than fears (我现在该怎么办？).
     """
 
     term: str
@@ -40,6 +41,7 @@ class Entry:
     modifier: ModifierKind | None = None
     factor: float = 1.0
     sarcastic: bool = False
+    help_seeking: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +235,7 @@ def parse_lexicon(lexicon_text: str, modifiers_text: str) -> list[Entry]:
                 kind=_entry_kind(term, flags),
                 emotions=_parse_emotions(emotions_field, term),
                 sarcastic="sarcastic" in flags,
+                help_seeking="help" in flags,
             )
         )
     for line in modifiers_text.splitlines():

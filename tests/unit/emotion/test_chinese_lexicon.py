@@ -60,6 +60,16 @@ def test_a_malformed_lexicon_line_is_refused(bad_line: str, message: str) -> Non
         parse_lexicon(bad_line, "")
 
 
+def test_flags_mark_sarcasm_prone_praise_and_help_seeking_worry() -> None:
+    lines = "太好了\tjoy:0.9\tsarcastic\n怎么办\tfear:0.5\thelp\n开心\tjoy:0.8"
+    praise, worry, plain = parse_lexicon(lines, "")
+    assert (praise.sarcastic, praise.help_seeking) == (True, False)
+    assert (worry.sarcastic, worry.help_seeking) == (False, True)
+    assert (plain.sarcastic, plain.help_seeking) == (False, False)
+    shipped = chinese_lexicon()
+    assert all(getattr(shipped.entry(term), "help_seeking", False) for term in ("怎么办", "该怎么办", "咋办"))
+
+
 def test_a_modifier_of_an_unknown_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown kind"):
         parse_lexicon("", "很\tbooster\t1.3")
