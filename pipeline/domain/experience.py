@@ -46,7 +46,7 @@ class TextStronglyNegativeRule(BaseModel):
     enabled: bool = True
     by_language: dict[str, LanguageThresholds] = Field(
         default_factory=lambda: {
-            "en": LanguageThresholds(max_valence=-0.42, min_negative_intensity=0.25),
+            "en": LanguageThresholds(max_valence=-0.3, min_negative_intensity=0.25),
             "zh": LanguageThresholds(max_valence=-0.1, min_negative_intensity=0.2),
         }
     )

@@ -53,9 +53,10 @@ def fired(**kwargs: Any) -> list[str]:
 
 FIRING_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
     ("angry english text", {"emotion": emo(valence=-0.7, anger=0.8)}, ["text_strongly_negative"]),
-    ("mildly negative english text", {"emotion": emo(valence=-0.4, anger=0.5)}, []),
+    ("mildly negative english text", {"emotion": emo(valence=-0.25, anger=0.5)}, []),
+    ("clearly negative english text", {"emotion": emo(valence=-0.3, anger=0.5)}, ["text_strongly_negative"]),
     # Chinese restraint: the same mild numbers pass the lower zh thresholds.
-    ("mildly negative chinese text", {"emotion": emo(language="zh-Hans", valence=-0.4, anger=0.5)},
+    ("mildly negative chinese text", {"emotion": emo(language="zh-Hans", valence=-0.25, anger=0.5)},
      ["text_strongly_negative"]),
     ("traditional chinese uses zh thresholds",
      {"emotion": emo(language="zh-Hant", valence=-0.36, sadness=0.46)}, ["text_strongly_negative"]),
