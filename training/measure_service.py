@@ -1,16 +1,17 @@
 """Measure the bad-experience verdict where the text rules were written: the service sets by half, and the
 simulator's stories.
 
-Service sets (``tests/data/cs_*_polarity.jsonl``): bad-F1 and balanced accuracy of ``experience == "bad"``
-on all rows, on the tuning half (ids whose SHA-1 first byte is even: the rows read while writing rules) and
-on the other half (never read one by one), with the same predictor ``emotion-pipeline eval`` uses.
+Service sets (``tests/data/cs_*.jsonl``): bad-F1 and balanced accuracy of ``experience == "bad"`` on all
+rows, on the tuning half (ids whose SHA-1 first byte is even: the rows read while writing rules) and on the
+other half (never read one by one), or per round for a set written in rounds (``round`` in its rows), with
+the same predictor ``emotion-pipeline eval`` uses.
 
 Simulator: events the story meant as not bad, judged bad by the product's own enrichment (text, rating,
 choices, voice, signals), per language; the planned bad events are judged bad by their signals whatever
 the text says, so the text rules show in the first count.
 
-    python training/measure_service.py tests/data/cs_en_polarity.jsonl tests/data/cs_zh_polarity.jsonl \
-        --customers 600
+    python training/measure_service.py tests/data/cs_en_polarity.jsonl tests/data/cs_en_mishaps.jsonl \
+        tests/data/cs_zh_polarity.jsonl --customers 600
 """
 
 from __future__ import annotations
@@ -39,12 +40,19 @@ def tuning_half(row: dict[str, Any]) -> bool:
 def service_set(path: Path, predictor: EnginePredictor) -> dict[str, dict[str, Any]]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     predictions = predictor.predict([Row(row["text"], row["language"]) for row in rows])
-    tallies = {"all": PolarityTally(), "tuning half": PolarityTally(), "other half": PolarityTally()}
+    tallies: dict[str, PolarityTally] = {"all": PolarityTally()}
     for row, prediction in zip(rows, predictions, strict=True):
-        half = "tuning half" if tuning_half(row) else "other half"
-        for name in ("all", half):
-            tallies[name].add(row["negative"], prediction)
+        for name in ("all", part_of(row)):
+            tallies.setdefault(name, PolarityTally()).add(row["negative"], prediction)
     return {name: tally.summary() for name, tally in tallies.items()}
+
+
+def part_of(row: dict[str, Any]) -> str:
+    """The half of a set split by id, or the round of a set written in rounds (each read after it was
+    measured, so only a round's figure before the rules it prompted is a measure of generalisation)."""
+    if "round" in row:
+        return f"round {row['round']}"
+    return "tuning half" if tuning_half(row) else "other half"
 
 
 def simulated_stories(customers: int, seed: int) -> dict[str, dict[str, int]]:

@@ -52,7 +52,7 @@ from pipeline.domain.emotion.fast_models import cue
 from pipeline.domain.emotion.symbols import find_symbols
 from pipeline.domain.emotion.text_scores import TextScores
 from pipeline.domain.labels import Cue, CueKind
-from pipeline.domain.plutchik import PRIMARY_EMOTIONS, Emotion
+from pipeline.domain.plutchik import NEGATIVE_EMOTIONS, PRIMARY_EMOTIONS, Emotion
 
 # A word's evidence must reach this (log-odds) for it to be listed as a cue; keeps evidence readable.
 CUE_MIN_EVIDENCE: Final = 0.6
@@ -249,12 +249,32 @@ def _rule_cue(
     for first, last in halved:
         if first <= start < last:
             factor *= _HALF
+    # A complaint stated (not asked) is evidence the plain words around it cannot outweigh: each word of a
+    # long report is a little evidence of "no emotion" in the corpora, and a dozen of them must not drown it.
+    floor = english_model().bias if _asserted(text, end) else None
     for emotion, weight in weights.items():
-        log_odds[_EMOTION_INDEX[emotion]] += weight * factor
+        index = _EMOTION_INDEX[emotion]
+        added = weight * factor
+        log_odds[index] += added
+        if floor is not None and added > 0.0 and index in _NEGATIVE_INDEXES:
+            log_odds[index] = max(log_odds[index], floor[index] + added)
     if factor == 1.0:
         return cue(kind, text[start:end], span, dict(weights))
     shown = {emotion: round(weight * factor, 2) for emotion, weight in weights.items()}
     return cue(kind, text[start:end], span, shown, f"weight x{factor:.2f}")
+
+
+_NEGATIVE_INDEXES: Final = frozenset(PRIMARY_EMOTIONS.index(emotion) for emotion in NEGATIVE_EMOTIONS)
+
+
+def _asserted(text: str, end: int) -> bool:
+    """Whether the sentence holding a match ends other than with a question mark."""
+    for character in text[end:]:
+        if character in ".!\n":
+            return True
+        if character == "?":
+            return False
+    return True
 
 
 # A feature that becomes a cue: its weights, the value it counted with, its offsets, and whether negated.

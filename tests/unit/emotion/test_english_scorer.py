@@ -7,14 +7,22 @@ every text alike: same words, same negation scope, same modifier and contrast we
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.domain.emotion.english import CUE_MIN_EVIDENCE, english_model, score_english, word_evidence
-from pipeline.domain.emotion.english_rules import SARCASM, SARCASM_BY_KEY, sarcasm_pattern
+from pipeline.domain.emotion.english_rules import (
+    IDIOM_PATTERNS,
+    IDIOMS_BY_KEY,
+    SARCASM,
+    SARCASM_BY_KEY,
+    sarcasm_pattern,
+)
 from pipeline.domain.emotion.english_tokens import NEGATION_PREFIX, extract_features, read_tokens
 
 # Words that exercise every reading rule, plus plain and emotional words, in several spellings.
@@ -139,3 +147,78 @@ def test_service_mishaps_without_a_feeling_word_are_idioms(text: str, idiom: str
 def test_looking_forward_to_more_hold_music_is_sarcasm() -> None:
     cues = score_english("Can't wait to spend another hour on hold tomorrow.").cues
     assert [cue.text for cue in cues if cue.kind == "sarcasm"] == ["Can't wait to spend another hour on hold"]
+
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+SERVICE_TEXTS = [
+    json.loads(line)["text"]
+    for name in ("cs_en_polarity.jsonl", "cs_en_mishaps.jsonl")
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
+
+
+def _idiom_spans(text: str, indexes: list[int]) -> list[tuple[int, tuple[int, int]]]:
+    return [(index, match.span()) for index in indexes for match in IDIOM_PATTERNS[index][0].finditer(text)]
+
+
+def test_idioms_tried_by_key_find_what_every_idiom_finds() -> None:
+    # The scorer tries an idiom only when one of its key words occurs: a key list that misses a word some
+    # match holds would silently drop that match.
+    every = list(range(len(IDIOM_PATTERNS)))
+    for text in SERVICE_TEXTS:
+        words = {word for word in read_tokens(text).words if word is not None}
+        keyed = sorted({index for word in words for index in IDIOMS_BY_KEY.get(word, ())})
+        assert _idiom_spans(text, keyed) == _idiom_spans(text, every), text
+
+
+@pytest.mark.parametrize(
+    ("text", "idiom"),
+    [
+        ("My package was marked as delivered but it's not here.", "marked as delivered but it's not"),
+        ("The tracking hasn't updated in six days.", "hasn't updated"),
+        ("The replacement you sent has the exact same fault.", "has the exact same fault"),
+        ("The router you sent is dead out of the box.", "dead out of the box"),
+        ("The screen cracked after two days of normal use.", "cracked after two days"),
+        ("You took the payment twice for one order.", "took the payment twice"),
+        ("The gym is charging me even after I cancelled.", "charging me even after i"),
+        ("The chat agent closed the conversation before I could explain.", "before I could"),
+        ("The assistant on the phone talked over me.", "talked over me"),
+        ("The boiler engineer left without fixing anything.", "without fixing"),
+        ("Our room was given to someone else.", "given to someone"),
+        ("The customer portal has been down all weekend.", "portal has been down"),
+        ("I ordered a large and got a small.", "ordered a large and got"),
+        ("I got a parking fine even though I had paid.", "even though I had paid"),
+        ("This has happened five times now.", "five times now"),
+        ("I spent the whole day waiting in for a delivery.", "spent the whole day"),
+        ("The manager promised to call me back and never did.", "never did"),
+        ("My bin wasn't collected again.", "wasn't collected"),
+    ],
+)
+def test_plain_service_mishaps_are_idioms(text: str, idiom: str) -> None:
+    cues = score_english(text).cues
+    assert idiom.lower() in [cue.text.lower() for cue in cues if cue.kind == "idiom"]
+
+
+def test_a_customers_own_slip_takes_the_blame_off_a_mishap() -> None:
+    mine = score_english("Please cancel the order, I ordered the wrong colour by mistake.")
+    theirs = score_english("Please cancel the order, you sent the wrong colour.")
+    assert mine.raw["anger"] < theirs.raw["anger"] / 2
+
+
+# Plain words that the corpora read as "no emotion", many of them, around one idiom.
+_PLAIN = "The engineer from the company came on the Tuesday morning for the appointment we had booked and"
+
+
+def test_plain_words_around_a_stated_mishap_do_not_outweigh_it() -> None:
+    alone = score_english("He left without fixing anything.")
+    padded = score_english(f"{_PLAIN} he left without fixing anything.")
+    assert padded.raw["anger"] >= alone.raw["anger"] * 0.95
+    assert padded.raw["anger"] >= 0.5
+
+
+def test_a_mishap_inside_a_question_keeps_only_its_own_weight() -> None:
+    # "Where is my order?" asks; the same idiom stated is a complaint. A question does not get the floor.
+    stated = score_english(f"{_PLAIN} he left without fixing anything.")
+    asked = score_english(f"{_PLAIN} he left without fixing anything?")
+    assert asked.raw["anger"] < stated.raw["anger"] / 2

@@ -1,7 +1,7 @@
 """Customer-service text judged bad or not by the text rule alone (SPEC 5.3), as a CX analyst would.
 
-The cases come from ``tests/data/cs_en_polarity.jsonl`` and ``tests/data/cs_zh_polarity.jsonl``, the
-project's hand-written customer-service sets; the last test holds the default engine's figures on each
+The cases come from ``tests/data/cs_en_polarity.jsonl``, ``cs_en_mishaps.jsonl`` and ``cs_zh_polarity.jsonl``,
+the project's hand-written customer-service sets; the last test holds the default engine's figures on each
 whole set to a floor, so a change to a scorer or a language's thresholds that loses customer-service
 complaints, or turns plain questions into complaints, fails here.
 """
@@ -19,7 +19,11 @@ from pipeline.evaluation.predictors import EnginePredictor
 from pipeline.evaluation.runner import evaluate_file
 
 DATA = Path(__file__).resolve().parents[2] / "data"
-SERVICE_SETS = {"en": DATA / "cs_en_polarity.jsonl", "zh": DATA / "cs_zh_polarity.jsonl"}
+SERVICE_SETS = {
+    "en": DATA / "cs_en_polarity.jsonl",
+    "en-mishaps": DATA / "cs_en_mishaps.jsonl",
+    "zh": DATA / "cs_zh_polarity.jsonl",
+}
 
 BAD = [
     "I am furious, this is the third time!",
@@ -68,6 +72,28 @@ NOT_BAD = [
     "Thanks so much for the birthday discount :)",
 ]
 
+# Mishaps told without a feeling word (tests/data/cs_en_mishaps.jsonl): the 1.4.0 rules.
+BAD_MISHAPS = [
+    "My package was marked as delivered but it's not here.",
+    "You took the payment twice for one order.",
+    "The router you sent is dead out of the box.",
+    "I've emailed four times and got the same copy-paste answer each time.",
+    "The customer portal has been down all weekend.",
+    "They sent me someone else's order.",
+    "The boiler engineer left without fixing anything.",
+    "I am very unhappy with how my complaint was handled.",
+    "The repair took six weeks and the same part has failed again.",
+    "The dentist cancelled my appointment on the morning of it, for the second time.",
+    "The milk in my delivery was already out of date.",
+]
+NOT_BAD_MISHAPS = [
+    "Please cancel the order I placed this morning, I ordered the wrong colour by mistake.",
+    "My daughter broke her phone screen, can I claim on the insurance?",
+    "I'd like to return the shoes, they're a bit too small.",
+    "I accidentally ordered two, can I cancel one?",
+    "I need to cancel my gym membership because I'm moving abroad.",
+]
+
 BAD_ZH = [
     "我的快递三天了还没到，客服也不回消息",
     "衣服洗了一次就掉色了，质量太差",
@@ -92,7 +118,7 @@ NOT_BAD_ZH = [
     "谢谢你们的耐心解答",
     "好的，我知道了",
 ]
-CASES = {"en": (BAD, NOT_BAD), "zh": (BAD_ZH, NOT_BAD_ZH)}
+CASES = {"en": (BAD, NOT_BAD), "en-mishaps": (BAD_MISHAPS, NOT_BAD_MISHAPS), "zh": (BAD_ZH, NOT_BAD_ZH)}
 
 
 @pytest.fixture(scope="module")
@@ -100,18 +126,18 @@ def engine() -> EmotionEngine:
     return load_engine()
 
 
-@pytest.mark.parametrize("language", sorted(SERVICE_SETS))
-def test_the_cases_come_from_the_service_set(language: str) -> None:
+@pytest.mark.parametrize("name", sorted(SERVICE_SETS))
+def test_the_cases_come_from_the_service_set(name: str) -> None:
     labelled = {
         row["text"]: row["negative"]
-        for row in map(json.loads, SERVICE_SETS[language].read_text(encoding="utf-8").splitlines())
+        for row in map(json.loads, SERVICE_SETS[name].read_text(encoding="utf-8").splitlines())
     }
-    bad, not_bad = CASES[language]
+    bad, not_bad = CASES[name]
     assert {text: labelled.get(text) for text in bad} == dict.fromkeys(bad, True)
     assert {text: labelled.get(text) for text in not_bad} == dict.fromkeys(not_bad, False)
 
 
-@pytest.mark.parametrize("text", BAD + BAD_ZH)
+@pytest.mark.parametrize("text", BAD + BAD_MISHAPS + BAD_ZH)
 def test_complaints_are_bad(engine: EmotionEngine, text: str) -> None:
     result = engine.analyze(text)
     verdict = judge_experience(result, text=text)
@@ -119,21 +145,22 @@ def test_complaints_are_bad(engine: EmotionEngine, text: str) -> None:
     assert [reason.rule for reason in verdict.reasons] == ["text_strongly_negative"]
 
 
-@pytest.mark.parametrize("text", NOT_BAD + NOT_BAD_ZH)
+@pytest.mark.parametrize("text", NOT_BAD + NOT_BAD_MISHAPS + NOT_BAD_ZH)
 def test_requests_thanks_and_recovered_moments_are_not_bad(engine: EmotionEngine, text: str) -> None:
     result = engine.analyze(text)
     assert judge_experience(result, text=text).experience != "bad", (result.valence, result.scores)
 
 
-# Measured when each language's rules were last set (see docs/emotion-accuracy.md): en 0.83 bad-F1 and 0.85
-# balanced accuracy, zh 0.91 and 0.90. The floors leave room for small changes, not for losing complaints.
-FLOORS = {"en": 0.78, "zh": 0.85}
+# Measured when each set's rules were last set (see docs/emotion-accuracy.md): en 0.92 bad-F1 and 0.92
+# balanced accuracy (1.3.0: 0.84 and 0.86), en-mishaps 0.79 and 0.81 (1.3.0: 0.39 and 0.61), zh 0.91 and
+# 0.90. The floors leave room for small changes, not for losing complaints.
+FLOORS = {"en": 0.86, "en-mishaps": 0.72, "zh": 0.85}
 
 
-@pytest.mark.parametrize("language", sorted(SERVICE_SETS))
-def test_the_service_set_as_a_whole(engine: EmotionEngine, language: str) -> None:
-    figures = evaluate_file(SERVICE_SETS[language], [EnginePredictor(engine)])
+@pytest.mark.parametrize("name", sorted(SERVICE_SETS))
+def test_the_service_set_as_a_whole(engine: EmotionEngine, name: str) -> None:
+    figures = evaluate_file(SERVICE_SETS[name], [EnginePredictor(engine)])
     [polarity] = [predictor["polarity"] for predictor in figures["predictors"].values()]
     assert polarity["rows"] >= 300
-    assert polarity["bad_f1"] >= FLOORS[language]
-    assert polarity["balanced_accuracy"] >= FLOORS[language]
+    assert polarity["bad_f1"] >= FLOORS[name]
+    assert polarity["balanced_accuracy"] >= FLOORS[name]
