@@ -662,6 +662,39 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
         r"|package|envelope)\b|\bworse (?:than (?:before|when)|condition|state)\b",
         {"anger": 2.8, "sadness": 0.8},
     ),
+    # A promised act that did not happen, stated: never arrived, wasn't told, hasn't been fixed.
+    (
+        r"\b(?:never|didn't|did not|hasn't|has not|haven't|have not|hadn't|had not|wasn't|was not|weren't"
+        r"|were not|won't|will not|doesn't|does not|isn't|is not|aren't|are not)"
+        r" (?:even |ever |yet |actually |properly |once |been )?"
+        r"(?:arrived|received|heard back|fixed|repaired|refunded|delivered|replaced|rang|replied|responded"
+        r"|answered|turned up|showed up|shown up|happened|updated|processed|resolved|explained|told"
+        r"|informed|apologi[sz]ed|honou?red|credited|collected|cleaned|activated|listened|helped|bothered"
+        r"|improved|made it|materiali[sz]ed)\b",
+        {"anger": 2.6, "sadness": 0.8},
+    ),
+    # Blame put on the company or its people: you lost it, your driver threw it.
+    (
+        r"\b(?:you|you've|you have|you guys|your (?:\w+ )?(?:driver|courier|engineer|technician|agent|staff"
+        r"|team|advisor|adviser|rep|representative|company|website|app|system|store|shop|bank|colleague"
+        r"|manager|people|guy|plumber|fitter|installer|cleaner|waiter|waitress|builders?|movers?))"
+        r" (?:have |has |had |just |then |also |even |completely |somehow )?"
+        r"(?:lost|broke|damaged|forgot|ignored|deleted|overcharged|dropped|threw|messed up|mixed up|refused"
+        r"|denied|lied|blocked|wiped|ruined|scratched|spilled|spilt|hung up|cut (?:me|us) off|sold (?:me|us)"
+        r"|cancell?ed (?:my|our)|closed (?:my|our)|double[- ]charged|misplaced)\b",
+        {"anger": 2.8, "disgust": 0.6},
+    ),
+    (
+        r"\b(?:heard nothing|nothing back|not (?:heard|had) (?:anything|a thing|back)|nothing (?:has|have"
+        r"|had) (?:changed|happened|improved|been done))\b",
+        {"anger": 2.6, "sadness": 1.0},
+    ),
+    (
+        rf"\b(?:delayed|late) (?:by )?(?:over |more than |nearly |almost |another )?{_NUMBER} "
+        r"(?:hours?|days?|weeks?)\b|\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+        r" hours? (?:late|delay|delayed)\b",
+        {"anger": 2.6, "sadness": 0.8},
+    ),
     # Not what was ordered or shown.
     (
         r"\b(?:not|isn't|wasn't|aren't|weren't|nothing like) what (?:i|we) (?:ordered|asked for|paid for"
@@ -813,6 +846,11 @@ SERVICE_WORDS: Final[dict[str, _Weights]] = {
     "stuck": {"anger": 1.4, "sadness": 0.8},
     "refused": {"anger": 1.6},
     "noisy": {"anger": 1.2},
+    "bent": {"anger": 1.4, "sadness": 0.6},
+    "warped": {"anger": 1.4, "sadness": 0.6},
+    "chipped": {"anger": 1.4, "sadness": 0.6},
+    "frayed": {"anger": 1.2, "sadness": 0.6},
+    "substituted": {"anger": 1.2},
     "errors": {"anger": 1.0, "sadness": 0.4},
 }
 
@@ -989,6 +1027,14 @@ IDIOM_KEYS: Final[tuple[str, ...]] = (
     " honoured "
     "honored installed connected",
     "hung short shortchanged date left leaving empty worse",
+    "arrived received heard fixed repaired refunded delivered replaced rang replied responded answered "
+    "turned showed shown happened updated processed resolved explained told informed apologised apologized "
+    "honoured honored credited collected cleaned activated listened helped bothered improved made "
+    "materialised materialized",
+    "lost broke damaged forgot ignored deleted overcharged dropped threw messed mixed refused denied lied "
+    "blocked wiped ruined scratched spilled spilt hung cut sold cancelled canceled closed double misplaced",
+    "heard nothing had",
+    "delayed late delay",
     "ordered asked paid booked expected promised different",
     "match look resemble fits size sizing sizes",
     "poor",

@@ -151,8 +151,8 @@ def test_requests_thanks_and_recovered_moments_are_not_bad(engine: EmotionEngine
     assert judge_experience(result, text=text).experience != "bad", (result.valence, result.scores)
 
 
-# Measured when each set's rules were last set (see docs/emotion-accuracy.md): en 0.92 bad-F1 and 0.92
-# balanced accuracy (1.3.0: 0.84 and 0.86), en-mishaps 0.79 and 0.81 (1.3.0: 0.39 and 0.61), zh 0.91 and
+# Measured when each set's rules were last set (see docs/emotion-accuracy.md): en 0.93 bad-F1 and 0.93
+# balanced accuracy (1.3.0: 0.84 and 0.86), en-mishaps 0.77 and 0.80 (1.3.0: 0.38 and 0.61), zh 0.91 and
 # 0.90. The floors leave room for small changes, not for losing complaints.
 FLOORS = {"en": 0.86, "en-mishaps": 0.72, "zh": 0.85}
 
