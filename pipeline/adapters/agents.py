@@ -182,7 +182,7 @@ class InteractionsAgent:
         self.owns = owns
         self.closing_step_ms = closing_step_ms
         self._announced: set[int] = set()
-        # Its tables' changelog writes are tracked here too (see ``deliveries.track_changelog``).
+        # Its tables' changelog writes are tracked here too (see ``deliveries.make_changelog_first``).
         self.deliveries = deliveries if deliveries is not None else Deliveries()
 
     async def run(self, stream: faust.StreamT[bytes], batch_size: int, within: float) -> AsyncIterator[None]:

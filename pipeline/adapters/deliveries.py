@@ -50,17 +50,20 @@ class Deliveries:
             acknowledged()
 
 
-def track_changelog(table: BytesTable, deliveries: Deliveries) -> None:
-    """Add every changelog write of ``table`` to ``deliveries``, and let a RocksDB store write locally only
-    what they acknowledged (``changelog_first``).
+def make_changelog_first(table: BytesTable, deliveries: Deliveries) -> None:
+    """Make the changelog the first copy of every write of ``table``: its changelog sends join
+    ``deliveries``, and a RocksDB store writes locally only what they acknowledged (``changelog_first``).
 
-    Faust's table assignment hides the future of the changelog message it sends; ``send_changelog`` is the
-    one place that returns it, and every write and delete goes through it.
+    The two go together: a store that waited for sends ``deliveries`` does not track would write before
+    its changelog records were acknowledged.
     """
-    store = getattr(table, "data", None)
-    if hasattr(store, "_dbs"):  # RocksDB; the memory store keeps nothing across a crash
-        writes = ChangelogFirst(store).install()
-        deliveries.on_settled(writes.flush, writes.discard)
+    _track_changelog_sends(table, deliveries)
+    _hold_local_writes(table, deliveries)
+
+
+def _track_changelog_sends(table: BytesTable, deliveries: Deliveries) -> None:
+    """Faust's table assignment hides the future of the changelog message it sends; ``send_changelog`` is
+    the one place that returns it, and every write and delete goes through it."""
     send = table.send_changelog
 
     def send_and_track(*args: Any, **kwargs: Any) -> FutureMessage:
@@ -69,3 +72,10 @@ def track_changelog(table: BytesTable, deliveries: Deliveries) -> None:
         return delivery
 
     table.send_changelog = send_and_track  # type: ignore[method-assign]
+
+
+def _hold_local_writes(table: BytesTable, deliveries: Deliveries) -> None:
+    store = getattr(table, "data", None)
+    if hasattr(store, "_dbs"):  # RocksDB; the memory store keeps nothing across a crash
+        writes = ChangelogFirst(store).install()
+        deliveries.on_settled(writes.flush, writes.discard)

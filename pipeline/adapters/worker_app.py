@@ -26,7 +26,7 @@ from pipeline.adapters.agents import (
 )
 from pipeline.adapters.connection_check import check_connection
 from pipeline.adapters.consumer_guards import OffsetOrder
-from pipeline.adapters.deliveries import Deliveries, track_changelog
+from pipeline.adapters.deliveries import Deliveries, make_changelog_first
 from pipeline.adapters.faust_app import PipelineApp, create_app
 from pipeline.adapters.metrics import PipelineMetrics
 from pipeline.adapters.risk_levels import risk_level_counts
@@ -127,10 +127,10 @@ def _attach_agents(worker: Worker) -> None:
     ready = tables_recovered(app, cast(PipelineApp, app).offset_order)
     # Each agent waits for its own outputs and its own tables' changelog writes before Faust acks.
     enrichment_sends, window_sends = Deliveries(), Deliveries()
-    track_changelog(worker.tables.customers, enrichment_sends)
-    track_changelog(worker.tables.source_watermarks, enrichment_sends)
-    track_changelog(worker.tables.windows, window_sends)
-    track_changelog(worker.tables.window_watermarks, window_sends)
+    make_changelog_first(worker.tables.customers, enrichment_sends)
+    make_changelog_first(worker.tables.source_watermarks, enrichment_sends)
+    make_changelog_first(worker.tables.windows, window_sends)
+    make_changelog_first(worker.tables.window_watermarks, window_sends)
 
     interactions = InteractionsAgent(
         worker.components.processor,

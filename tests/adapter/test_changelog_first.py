@@ -12,7 +12,7 @@ import pytest
 from faust.types import TP
 from support.agents import Event, Message
 
-from pipeline.adapters.deliveries import Deliveries, track_changelog
+from pipeline.adapters.deliveries import Deliveries, make_changelog_first
 from pipeline.adapters.table_stores import BytesTable, write_as
 from pipeline.adapters.worker_app import build_worker
 from pipeline.config import load_settings
@@ -55,7 +55,7 @@ def table(tmp_path: Path) -> BytesTable:
 def tracked(table: BytesTable) -> tuple[Deliveries, Changelog]:
     changelog, deliveries = Changelog(), Deliveries()
     table.send_changelog = changelog.send  # type: ignore[method-assign]
-    track_changelog(table, deliveries)
+    make_changelog_first(table, deliveries)
     return deliveries, changelog
 
 

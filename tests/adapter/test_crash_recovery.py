@@ -33,7 +33,7 @@ import pytest
 from support.streams import event_stream
 
 from pipeline.adapters.agents import InteractionsAgent, StageWindowsAgent, Tables, Topics
-from pipeline.adapters.deliveries import Deliveries, track_changelog
+from pipeline.adapters.deliveries import Deliveries, make_changelog_first
 from pipeline.adapters.table_stores import BytesTable, WindowIndex, event_in_context
 from pipeline.assembly import Components, assemble
 from pipeline.config import load_settings
@@ -186,9 +186,9 @@ class SimulatedWorker:
         topics = Topics(**{name: cast(Any, topic) for name, topic in cluster.topics.items()})
         enrichment_sends, window_sends = Deliveries(), Deliveries()
         for table in (self.tables.customers, self.tables.source_watermarks):
-            track_changelog(table, enrichment_sends)
+            make_changelog_first(table, enrichment_sends)
         for table in (self.tables.windows, self.tables.window_watermarks):
-            track_changelog(table, window_sends)
+            make_changelog_first(table, window_sends)
         self.interactions = InteractionsAgent(
             components.processor,
             topics,
