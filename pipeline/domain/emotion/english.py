@@ -197,8 +197,23 @@ def _cue_evidence(weights: Weights, value: float) -> dict[Emotion, float]:
     return dict(found)
 
 
-def _add_rule_evidence(text: str, words: WordEvidence, log_odds: list[float], cues: list[Cue]) -> float:
-    """Idioms, sarcasm, emoji and emoticons: add their evidence; returns the arousal they add.
+@dataclass(slots=True)
+class RuleFindings:
+    """What the rules found beyond their evidence: arousal, where stated complaints start, and the positive
+    idioms that might be sarcasm."""
+
+    arousal_boost: float = 0.0
+    complaint_starts: list[int] = field(default_factory=list)
+    # Positive idioms ("thanks a million"): where they end and the joy and trust they added.
+    praise: list[tuple[int, int, float, float]] = field(default_factory=list)
+    # Spans of the sarcasm markers, whose praise is already read as sarcasm.
+    sarcasm: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _add_rule_evidence(
+    text: str, words: WordEvidence, log_odds: list[float], cues: list[Cue]
+) -> RuleFindings:
+    """Idioms, sarcasm, emoji and emoticons: add their evidence; returns what else they found.
 
     Idioms are tried only when one of their key words occurs, sarcasm only when one of its key words does:
     regexes are the costly part. A match that starts where words count half (before "but", after
@@ -206,6 +221,7 @@ def _add_rule_evidence(text: str, words: WordEvidence, log_odds: list[float], cu
     """
     ascii_text = text.isascii()
     searched = text.lower() if ascii_text else text
+    found = RuleFindings()
     if words.rule_flags & IDIOM_KEY:
         candidates: set[int] = set()
         for word in words.rule_words:
@@ -217,21 +233,70 @@ def _add_rule_evidence(text: str, words: WordEvidence, log_odds: list[float], cu
             for match in pattern.finditer(searched):
                 span = match.span()
                 cues.append(_rule_cue("idiom", text, span, weights, halved=words.halved, log_odds=log_odds))
+                if weights.get("joy", 0.0) < 0.0:  # complaint idioms carry COMPLAINT_DAMPING
+                    if _asserted(text, span[1]):
+                        found.complaint_starts.append(span[0])
+                elif weights.get("joy", 0.0) > 0.0 or weights.get("trust", 0.0) > 0.0:
+                    joy, trust = weights.get("joy", 0.0), weights.get("trust", 0.0)
+                    found.praise.append((span[0], span[1], max(joy, 0.0), max(trust, 0.0)))
     if words.rule_flags & SARCASM_KEY:
         markers = frozenset(index for word in words.rule_words for index in SARCASM_BY_KEY.get(word, ()))
         for sarcasm in islice(sarcasm_pattern(markers, ascii_text).finditer(searched), 2):
             span = sarcasm.span()
+            found.sarcasm.append(span)
             cues.append(
                 _rule_cue("sarcasm", text, span, SARCASM_WEIGHTS, halved=words.halved, log_odds=log_odds)
             )
-    arousal_boost = 0.0
     for symbol in find_symbols(text):
         for emotion, weight in symbol.weights.items():
             log_odds[_EMOTION_INDEX[emotion]] += weight
         kind: CueKind = "emoji" if symbol.kind == "emoji" else "emoticon"
         cues.append(cue(kind, symbol.text, (symbol.start, symbol.end), dict(symbol.weights)))
-        arousal_boost += 0.05
-    return arousal_boost
+        found.arousal_boost += 0.05
+    return found
+
+
+# Between praise and a complaint, what makes the praise sincere: a sentence ending, a contrast, or a good
+# outcome anywhere in the text ("thank you, the boiler that had stopped working is fixed").
+_PRAISE_ENDS: Final = re.compile(r"[.!?\n]|\b(?:but|however|although|though|yet)\b")
+_GOOD_OUTCOME: Final = re.compile(
+    r"\b(?:fixed|resolved|sorted|solved|works|worked|easy|easily|early|smoothly|perfectly|on time|refunded"
+    r"|found|back up|working again)\b"
+)
+
+
+def _praise_before_complaint(
+    text: str, strong: list[_Strong], found: RuleFindings, log_odds: list[float]
+) -> list[Cue]:
+    """Praise that opens the sentence of a stated complaint is sarcasm ("Love how I get a different answer
+    every time I call"): its joy and trust come off the sums, and it shows as a sarcasm cue."""
+    if _GOOD_OUTCOME.search(text.lower()) is not None:
+        return []
+
+    def opens_complaint(start: int, end: int) -> bool:
+        if any(first <= start < last for first, last in found.sarcasm):
+            return False
+        after = [first for first in found.complaint_starts if first >= end]
+        return bool(after) and _PRAISE_ENDS.search(text, end, min(after)) is None
+
+    sarcastic: list[Cue] = []
+    kept: list[_Strong] = []
+    for feature in strong:
+        weights, value, start, end, negated = feature
+        praise = max(weights[_JOY], weights[_TRUST])
+        if negated or praise <= 0.0 or weights[8] > praise or not opens_complaint(start, end):
+            kept.append(feature)
+            continue
+        log_odds[_JOY] -= max(weights[_JOY], 0.0) * value
+        log_odds[_TRUST] -= max(weights[_TRUST], 0.0) * value
+        sarcastic.append(cue("sarcasm", text[start:end], (start, end), {}, "praise before a complaint"))
+    for start, end, joy, trust in found.praise:
+        if opens_complaint(start, end):
+            log_odds[_JOY] -= joy
+            log_odds[_TRUST] -= trust
+            sarcastic.append(cue("sarcasm", text[start:end], (start, end), {}, "praise before a complaint"))
+    strong[:] = kept
+    return sarcastic
 
 
 def _rule_cue(
@@ -446,8 +511,15 @@ def score_english(text: str) -> TextScores:
     """Evidence per primary for English text, with valence, arousal and the cues behind them."""
     words = word_evidence(text)
     log_odds = words.log_odds
+    rule_cues: list[Cue] = []
+    found = _add_rule_evidence(text, words, log_odds, rule_cues)
+    sarcastic = []
+    if found.complaint_starts:
+        sarcastic = _praise_before_complaint(text, words.strong, found, log_odds)
     cues = [_word_cue(text, feature) for feature in words.strong]
-    arousal_boost = _add_rule_evidence(text, words, log_odds, cues)
+    cues.extend(sarcastic)
+    cues.extend(rule_cues)
+    arousal_boost = found.arousal_boost
     exp = math.exp
     scores = [0.0 if value < -30.0 else 1.0 / (1.0 + exp(-value)) for value in log_odds]
     if words.exclamations:

@@ -229,3 +229,33 @@ def test_a_mishap_inside_a_question_keeps_only_its_own_weight() -> None:
     stated = score_english(f"{_PLAIN} he left without fixing anything.")
     asked = score_english(f"{_PLAIN} he left without fixing anything?")
     assert asked.raw["anger"] < stated.raw["anger"] / 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Love how I get a different answer every time I call.",
+        "Thanks a million for cancelling my flight without telling me.",
+        "Awesome, the tracking still says processing after ten days.",
+    ],
+)
+def test_praise_that_opens_a_stated_complaint_is_sarcasm(text: str) -> None:
+    scores = score_english(text)
+    notes = [cue.note for cue in scores.cues if cue.kind == "sarcasm"]
+    assert notes
+    assert set(notes) == {"praise before a complaint"}
+    assert scores.raw["joy"] < 0.3
+    assert scores.valence < -0.3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thank you, the engineer fixed the boiler that had stopped working.",
+        "Great staff, but the parcel was damaged in transit.",
+        "The parcel arrived damaged. Great service otherwise!",
+        "Swapping the wrong size was easy, thank you.",
+    ],
+)
+def test_praise_beside_a_mishap_is_not_sarcasm_when_sincere(text: str) -> None:
+    assert not [cue for cue in score_english(text).cues if cue.kind == "sarcasm"]
