@@ -579,13 +579,16 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
     (
         r"\b(?:even though|even after|despite the fact) (?:i|we|i'd|we'd|i've|we've|i had|we had) (?:\w+ )?"
         r"(?:paid|followed|was told|were told|got|received|had|called|sent|booked|ordered|cancell?ed|returned"
-        r"|asked|confirmed|checked|reported|explained|provided|submitted|signed|arrived|did|already)\b"
-        r"|\bbut (?:i|we) (?:had )?(?:already |clearly |definitely )?(?:paid|followed|cancell?ed|returned"
-        r"|confirmed|booked|was told|were told|did)\b(?! you)",
+        r"|asked|confirmed|checked|reported|explained|provided|submitted|signed|arrived|did|already)\b",
         {"anger": 2.6, "sadness": 0.6},
     ),
     (
-        r"\b(?:never|didn't|did not|hasn't|has not|haven't|have not) (?:did|does|happened|came|come|called"
+        r"\bbut (?:i|we) (?:had )?(?:already |clearly |definitely )?(?:paid|followed|cancell?ed|returned"
+        r"|confirmed|booked|was told|were told)\b(?! you)",
+        {"anger": 2.6, "sadness": 0.6},
+    ),
+    (
+        r"\b(?:never|didn't|did not|hasn't|has not|haven't|have not) (?:happened|came|come|called"
         r"|rang|rung|returned my|got back|showed|followed up|materiali[sz]ed|bothered)\b(?! up)"
         r"|\bnever did\b",
         {"anger": 2.6, "sadness": 0.8},
@@ -670,7 +673,7 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
         r"(?:arrived|received|heard back|fixed|repaired|refunded|delivered|replaced|rang|replied|responded"
         r"|answered|turned up|showed up|shown up|happened|updated|processed|resolved|explained|told"
         r"|informed|apologi[sz]ed|honou?red|credited|collected|cleaned|activated|listened|helped|bothered"
-        r"|improved|made it|materiali[sz]ed)\b",
+        r"|improved|materiali[sz]ed)\b",
         {"anger": 2.6, "sadness": 0.8},
     ),
     # Blame put on the company or its people: you lost it, your driver threw it.
@@ -685,7 +688,7 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
         {"anger": 2.8, "disgust": 0.6},
     ),
     (
-        r"\b(?:heard nothing|nothing back|not (?:heard|had) (?:anything|a thing|back)|nothing (?:has|have"
+        r"\b(?:heard nothing|nothing back|not heard (?:anything|a thing|back)|nothing (?:has|have"
         r"|had) (?:changed|happened|improved|been done))\b",
         {"anger": 2.6, "sadness": 1.0},
     ),
@@ -1010,9 +1013,9 @@ IDIOM_KEYS: Final[tuple[str, ...]] = (
     "sick ill vomit poisoning hair",
     "despite",
     "forgot forgotten left missed",
-    "though after despite but",
-    "did does happened came come called rang rung returned got showed followed materialised materialized"
-    " bothered",
+    "though even despite",
+    "paid followed cancelled canceled returned confirmed booked told",
+    "happened came come called rang rung returned got showed followed materialised materialized bothered did",
     "time times",
     "another scratch over",
     "spent wasted lost taken took take taking",
@@ -1029,11 +1032,11 @@ IDIOM_KEYS: Final[tuple[str, ...]] = (
     "hung short shortchanged date left leaving empty worse",
     "arrived received heard fixed repaired refunded delivered replaced rang replied responded answered "
     "turned showed shown happened updated processed resolved explained told informed apologised apologized "
-    "honoured honored credited collected cleaned activated listened helped bothered improved made "
+    "honoured honored credited collected cleaned activated listened helped bothered improved "
     "materialised materialized",
     "lost broke damaged forgot ignored deleted overcharged dropped threw messed mixed refused denied lied "
     "blocked wiped ruined scratched spilled spilt hung cut sold cancelled canceled closed double misplaced",
-    "heard nothing had",
+    "heard nothing",
     "delayed late delay",
     "ordered asked paid booked expected promised different",
     "match look resemble fits size sizing sizes",
