@@ -729,6 +729,13 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
         r"|(?:i|we) (?:messed|mixed) up)\b",
         {"anger": -2.4, "sadness": -0.8, "disgust": -1.0},
     ),
+    # A mishap the customer had, not one the company caused: "I lost my card, please block it".
+    (
+        r"\b(?:i|we|i've|we've|i have|we have|my (?:son|daughter|kid|child|husband|wife|partner|dog|cat))"
+        r" (?:just |recently |accidentally )?(?:lost|broke|dropped|forgot|forgotten|damaged|misplaced|spilled"
+        r"|spilt|cracked|smashed|locked myself)\b",
+        {"anger": -2.4, "sadness": -1.8},
+    ),
 )
 
 # Customer-service words: what a customer writes to a service desk when something went wrong; hand-written
@@ -843,6 +850,8 @@ SERVICE_WORDS: Final[dict[str, _Weights]] = {
     "cockroaches": {"disgust": 2.8},
     "bedbugs": {"disgust": 2.8, "fear": 0.6},
     "error": {"anger": 0.8, "sadness": 0.4},
+    # On Reddit "please" pleads ("please don't go"); to a service desk it is manners.
+    "please": {"fear": -1.0, "sadness": -1.0},
     "shocking": {"anger": 2.2, "disgust": 1.4},
     "overpriced": {"anger": 1.8, "disgust": 1.0},
     "ruined": {"anger": 2.0, "sadness": 1.6},
@@ -1043,6 +1052,7 @@ IDIOM_KEYS: Final[tuple[str, ...]] = (
     "poor",
     "let impressed satisfied happy",
     "mistake fault error accidentally accident messed mixed",
+    "lost broke dropped forgot forgotten damaged misplaced spilled spilt cracked smashed locked",
 )
 if len(IDIOM_KEYS) != len(IDIOMS):
     raise RuntimeError(f"IDIOM_KEYS has {len(IDIOM_KEYS)} entries for {len(IDIOMS)} idioms")

@@ -213,6 +213,19 @@ def test_a_customers_own_slip_takes_the_blame_off_a_mishap() -> None:
     assert mine.raw["anger"] < theirs.raw["anger"] / 2
 
 
+def test_a_mishap_the_customer_had_is_not_laid_on_the_company() -> None:
+    mine = score_english("I lost my parcel somewhere on the way home.")
+    theirs = score_english("Your courier lost my parcel somewhere on the way.")
+    assert mine.raw["anger"] < theirs.raw["anger"] / 2
+    assert mine.raw["sadness"] < theirs.raw["sadness"]
+
+
+def test_please_is_manners_not_pleading() -> None:
+    asked = score_english("Please send me a copy of my invoice.")
+    assert asked.raw["fear"] < 0.1
+    assert asked.raw["sadness"] < 0.1
+
+
 # Plain words that the corpora read as "no emotion", many of them, around one idiom.
 _PLAIN = "The engineer from the company came on the Tuesday morning for the appointment we had booked and"
 

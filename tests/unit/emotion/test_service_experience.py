@@ -88,6 +88,7 @@ BAD_MISHAPS = [
 ]
 NOT_BAD_MISHAPS = [
     "Please cancel the order I placed this morning, I ordered the wrong colour by mistake.",
+    "I lost my card, please block it and send a new one.",
     "My daughter broke her phone screen, can I claim on the insurance?",
     "I'd like to return the shoes, they're a bit too small.",
     "I accidentally ordered two, can I cancel one?",
