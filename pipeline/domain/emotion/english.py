@@ -22,11 +22,13 @@ from typing import Any, Final
 from pipeline.domain.emotion.affect import valence_and_arousal
 from pipeline.domain.emotion.calibration import shipped_calibration
 from pipeline.domain.emotion.english_rules import (
+    COMPLAINT_IDIOMS,
     CONTRAST_WEIGHT,
     IDIOM_PATTERNS,
     IDIOM_PATTERNS_LOWER,
     IDIOMS_BY_KEY,
     NEGATION_SCOPE,
+    PRAISE_IDIOMS,
     SARCASM_BY_KEY,
     SARCASM_KEYS,
     SARCASM_WEIGHTS,
@@ -222,6 +224,7 @@ def _add_rule_evidence(
     ascii_text = text.isascii()
     searched = text.lower() if ascii_text else text
     found = RuleFindings()
+    halved = words.halved
     if words.rule_flags & IDIOM_KEY:
         candidates: set[int] = set()
         for word in words.rule_words:
@@ -232,20 +235,25 @@ def _add_rule_evidence(
                 pattern = IDIOM_PATTERNS_LOWER[index]
             for match in pattern.finditer(searched):
                 span = match.span()
-                cues.append(_rule_cue("idiom", text, span, weights, halved=words.halved, log_odds=log_odds))
-                if weights.get("joy", 0.0) < 0.0:  # complaint idioms carry COMPLAINT_DAMPING
-                    if _asserted(text, span[1]):
+                stated = _asserted(text, span[1])
+                cues.append(
+                    _rule_cue("idiom", text, span, weights, halved=halved, log_odds=log_odds, stated=stated)
+                )
+                if index in COMPLAINT_IDIOMS:
+                    if stated:
                         found.complaint_starts.append(span[0])
-                elif weights.get("joy", 0.0) > 0.0 or weights.get("trust", 0.0) > 0.0:
-                    joy, trust = weights.get("joy", 0.0), weights.get("trust", 0.0)
-                    found.praise.append((span[0], span[1], max(joy, 0.0), max(trust, 0.0)))
+                elif index in PRAISE_IDIOMS:
+                    found.praise.append((*span, *PRAISE_IDIOMS[index]))
     if words.rule_flags & SARCASM_KEY:
         markers = frozenset(index for word in words.rule_words for index in SARCASM_BY_KEY.get(word, ()))
         for sarcasm in islice(sarcasm_pattern(markers, ascii_text).finditer(searched), 2):
             span = sarcasm.span()
             found.sarcasm.append(span)
             cues.append(
-                _rule_cue("sarcasm", text, span, SARCASM_WEIGHTS, halved=words.halved, log_odds=log_odds)
+                _rule_cue(
+                    "sarcasm", text, span, SARCASM_WEIGHTS, halved=halved, log_odds=log_odds,
+                    stated=_asserted(text, span[1]),
+                )
             )
     for symbol in find_symbols(text):
         for emotion, weight in symbol.weights.items():
@@ -261,7 +269,8 @@ def _add_rule_evidence(
 _PRAISE_ENDS: Final = re.compile(r"[.!?\n]|\b(?:but|however|although|though|yet)\b")
 _GOOD_OUTCOME: Final = re.compile(
     r"\b(?:fixed|resolved|sorted|solved|works|worked|easy|easily|early|smoothly|perfectly|on time|refunded"
-    r"|found|back up|working again)\b"
+    r"|found|back up|working again)\b",
+    re.IGNORECASE,
 )
 
 
@@ -270,31 +279,31 @@ def _praise_before_complaint(
 ) -> list[Cue]:
     """Praise that opens the sentence of a stated complaint is sarcasm ("Love how I get a different answer
     every time I call"): its joy and trust come off the sums, and it shows as a sarcasm cue."""
-    if _GOOD_OUTCOME.search(text.lower()) is not None:
+    if _GOOD_OUTCOME.search(text) is not None:
         return []
+    sarcastic: list[Cue] = []
 
-    def opens_complaint(start: int, end: int) -> bool:
+    def take_back_if_sarcastic(start: int, end: int, joy: float, trust: float) -> bool:
         if any(first <= start < last for first, last in found.sarcasm):
             return False
         after = [first for first in found.complaint_starts if first >= end]
-        return bool(after) and _PRAISE_ENDS.search(text, end, min(after)) is None
+        if not after or _PRAISE_ENDS.search(text, end, min(after)) is not None:
+            return False
+        log_odds[_JOY] -= joy
+        log_odds[_TRUST] -= trust
+        sarcastic.append(cue("sarcasm", text[start:end], (start, end), {}, "praise before a complaint"))
+        return True
 
-    sarcastic: list[Cue] = []
     kept: list[_Strong] = []
     for feature in strong:
         weights, value, start, end, negated = feature
         praise = max(weights[_JOY], weights[_TRUST])
-        if negated or praise <= 0.0 or weights[8] > praise or not opens_complaint(start, end):
+        praised = not negated and praise > 0.0 and weights[8] <= praise
+        joy, trust = max(weights[_JOY], 0.0) * value, max(weights[_TRUST], 0.0) * value
+        if not (praised and take_back_if_sarcastic(start, end, joy, trust)):
             kept.append(feature)
-            continue
-        log_odds[_JOY] -= max(weights[_JOY], 0.0) * value
-        log_odds[_TRUST] -= max(weights[_TRUST], 0.0) * value
-        sarcastic.append(cue("sarcasm", text[start:end], (start, end), {}, "praise before a complaint"))
     for start, end, joy, trust in found.praise:
-        if opens_complaint(start, end):
-            log_odds[_JOY] -= joy
-            log_odds[_TRUST] -= trust
-            sarcastic.append(cue("sarcasm", text[start:end], (start, end), {}, "praise before a complaint"))
+        take_back_if_sarcastic(start, end, joy, trust)
     strong[:] = kept
     return sarcastic
 
@@ -307,6 +316,7 @@ def _rule_cue(
     *,
     halved: list[tuple[int, int]],
     log_odds: list[float],
+    stated: bool,
 ) -> Cue:
     """Add one idiom or sarcasm match's evidence, halved per contrast around it, and return its cue."""
     start, end = span
@@ -316,7 +326,7 @@ def _rule_cue(
             factor *= _HALF
     # A complaint stated (not asked) is evidence the plain words around it cannot outweigh: each word of a
     # long report is a little evidence of "no emotion" in the corpora, and a dozen of them must not drown it.
-    floor = english_model().bias if _asserted(text, end) else None
+    floor = english_model().bias if stated else None
     for emotion, weight in weights.items():
         index = _EMOTION_INDEX[emotion]
         added = weight * factor
@@ -332,14 +342,13 @@ def _rule_cue(
 _NEGATIVE_INDEXES: Final = frozenset(PRIMARY_EMOTIONS.index(emotion) for emotion in NEGATIVE_EMOTIONS)
 
 
+_SENTENCE_END: Final = re.compile(r"[.!?\n]")
+
+
 def _asserted(text: str, end: int) -> bool:
     """Whether the sentence holding a match ends other than with a question mark."""
-    for character in text[end:]:
-        if character in ".!\n":
-            return True
-        if character == "?":
-            return False
-    return True
+    closing = _SENTENCE_END.search(text, end)
+    return closing is None or closing[0] != "?"
 
 
 # A feature that becomes a cue: its weights, the value it counted with, its offsets, and whether negated.

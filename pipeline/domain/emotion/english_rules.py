@@ -873,15 +873,24 @@ COMPLAINT_DAMPING: Final[_Weights] = {"joy": -1.0, "trust": -1.0}
 _POSITIVE: Final = ("joy", "trust", "anticipation")
 
 
-def _with_damping(weights: _Weights) -> _Weights:
-    if any(weights.get(emotion, 0.0) > 0.0 for emotion in _POSITIVE) or max(weights.values()) < 1.8:
-        return weights
-    return {**COMPLAINT_DAMPING, **weights}
+def _is_complaint(weights: _Weights) -> bool:
+    return not any(weights.get(emotion, 0.0) > 0.0 for emotion in _POSITIVE) and max(weights.values()) >= 1.8
 
 
 IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = tuple(
-    (pattern, _with_damping(weights)) for pattern, weights in _IDIOMS
+    (pattern, {**COMPLAINT_DAMPING, **weights} if _is_complaint(weights) else weights)
+    for pattern, weights in _IDIOMS
 )
+# The complaint idioms (damped above); a stated one turns praise in front of it into sarcasm.
+COMPLAINT_IDIOMS: Final[frozenset[int]] = frozenset(
+    index for index, (_, weights) in enumerate(_IDIOMS) if _is_complaint(weights)
+)
+# The praising idioms ("thanks a million"), with the joy and trust they add: sarcasm when a complaint follows.
+PRAISE_IDIOMS: Final[dict[int, tuple[float, float]]] = {
+    index: (max(weights.get("joy", 0.0), 0.0), max(weights.get("trust", 0.0), 0.0))
+    for index, (_, weights) in enumerate(_IDIOMS)
+    if not _is_complaint(weights) and (weights.get("joy", 0.0) > 0.0 or weights.get("trust", 0.0) > 0.0)
+}
 
 # Positive words said with a roll of the eyes; they move evidence from joy and trust to anger and disgust.
 SARCASM: Final[tuple[str, ...]] = (
