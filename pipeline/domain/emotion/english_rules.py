@@ -424,9 +424,8 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
         {"anger": 3.2, "sadness": 1.0},
     ),
     (
-        r"\b(?:battery|phone|laptop|screen|device|charger|tablet|it) (?:dies|died|drains|keeps dying|won't"
-        r" hold"
-        r"|doesn't hold|does not hold)\b",
+        r"\b(?:battery|phone|laptop|screen|device|charger|tablet|it) (?:dies|died|drains|keeps dying"
+        r"|won't hold|doesn't hold|does not hold)\b",
         {"anger": 2.6, "sadness": 1.0},
     ),
     (
@@ -472,8 +471,11 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
         r"(?:a |any )?(?:reminder|warning|notice|asking)\b|\bwithout (?:a |any )?reminder\b",
         {"anger": 3.0},
     ),
-    (r"\b(?:only|just) (?:a |got a |received a )?partial (?:refund|payment|credit|reimbursement)\b"
-     r"|\bpartial refund\b", {"anger": 2.4, "sadness": 0.8}),
+    (
+        r"\b(?:only|just) (?:a |got a |received a )?partial (?:refund|payment|credit|reimbursement)\b"
+        r"|\bpartial refund\b",
+        {"anger": 2.4, "sadness": 0.8},
+    ),
     (
         r"\b(?:card|payment|transaction|purchase|application|claim|refund request)s? (?:was |were |is |are "
         r"|got "
@@ -511,9 +513,8 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
         {"anger": 3.0, "disgust": 0.6},
     ),
     (
-        r"\bwithout (?:even )?(?:fixing|solving|resolving|repairing|doing|checking|looking|finishing|an"
-        r" apology"
-        r"|apologi[sz]ing|replacing)\b",
+        r"\bwithout (?:even )?(?:fixing|solving|resolving|repairing|doing|checking|looking|finishing"
+        r"|an apology|apologi[sz]ing|replacing)\b",
         {"anger": 3.0, "sadness": 0.6},
     ),
     (
@@ -569,10 +570,9 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
         {"anger": 2.8},
     ),
     (
-        r"\b(?:forgot|forgotten|left out|missed out) (?:half |part |some |one |two |three |most |all |the"
-        r" rest )?"
-        r"(?:of )?(?:my|our|the) (?:order|items?|drinks?|food|meal|sides?|bags?|luggage|sauces?|fries"
-        r"|dishes?)\b",
+        r"\b(?:forgot|forgotten|left out|missed out) (?:half |part |some |one |two |three |most |all "
+        r"|the rest )?(?:of )?(?:my|our|the) "
+        r"(?:order|items?|drinks?|food|meal|sides?|bags?|luggage|sauces?|fries|dishes?)\b",
         {"anger": 3.0, "sadness": 0.6},
     ),
     # What was expected and did not happen: paid, followed, told, and yet.
@@ -610,8 +610,8 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
         {"anger": 2.6, "disgust": 0.6},
     ),
     (
-        rf"\b(?:spent|wasted|lost|taken|took) (?:over |more than |nearly |almost |about |around"
-        rf" )?(?:{_NUMBER} "
+        r"\b(?:spent|wasted|lost|taken|took) (?:over |more than |nearly |almost |about |around )?"
+        rf"(?:{_NUMBER} "
         r"(?:hours?|days?|mornings?|afternoons?|evenings?|weeks?)|the (?:whole|entire|best part of the) "
         r"(?:day|morning|afternoon|evening|week|weekend)|(?:a|an) (?:whole|entire) (?:day|morning|afternoon"
         r"|evening|week|weekend))\b|\b(?:take|took|taken|taking) (?:a|another|the) day off\b",
@@ -651,10 +651,10 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
         {"anger": 2.4, "surprise": 0.6},
     ),
     (
-        r"\b(?:wasn't|weren't|was not|were not|hasn't been|haven't been|hadn't been|has not been|have not"
-        r" been"
-        r"|never been|never got|never was|never were) (?:\w+ )?(?:collected|picked up|sent|delivered|fixed"
-        r"|repaired|refunded|processed|returned|cleaned|replaced|credited|honou?red|installed|connected)\b",
+        r"\b(?:wasn't|weren't|was not|were not|hasn't been|haven't been|hadn't been|has not been"
+        r"|have not been|never been|never got|never was|never were) (?:\w+ )?"
+        r"(?:collected|picked up|sent|delivered|fixed|repaired|refunded|processed|returned|cleaned|replaced"
+        r"|credited|honou?red|installed|connected)\b",
         {"anger": 2.6, "sadness": 0.8},
     ),
     (
@@ -721,8 +721,10 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
         r"|job|value|packaging|handling|response|product|attitude|hygiene)\b",
         {"anger": 2.8, "disgust": 1.4},
     ),
-    (r"\b(?:let (?:me|us) down|not (?:impressed|satisfied|happy) (?:with|at all|about))\b",
-     {"sadness": 2.2, "anger": 1.6}),
+    (
+        r"\b(?:let (?:me|us) down|not (?:impressed|satisfied|happy) (?:with|at all|about))\b",
+        {"sadness": 2.2, "anger": 1.6},
+    ),
     # The customer's own slip is not the company's failure.
     (
         r"\b(?:by mistake|my (?:own )?(?:mistake|fault|error)|(?:i|we) accidentally|by accident"
@@ -1007,8 +1009,8 @@ IDIOM_KEYS: Final[tuple[str, ...]] = (
     "charge connect load boot pair sync print install start heat cool scan download through",
     "only barely",
     "stopped stops",
-    "code codes voucher vouchers coupon coupons discount discounts promo promos promotion promotions card"
-    " cards",
+    "code codes voucher vouchers coupon coupons discount discounts promo promos promotion promotions "
+    "card cards",
     "twice double",
     "charged billed charging billing debited debiting invoiced",
     "money payment without",
@@ -1044,9 +1046,8 @@ IDIOM_KEYS: Final[tuple[str, ...]] = (
     "exist cover include failed",
     "wrong",
     "price prices raised increased hiked doubled",
-    "collected picked sent delivered fixed repaired refunded processed returned cleaned replaced credited"
-    " honoured "
-    "honored installed connected",
+    "collected picked sent delivered fixed repaired refunded processed returned cleaned replaced credited "
+    "honoured honored installed connected",
     "hung short shortchanged date left leaving empty worse",
     "arrived received heard fixed repaired refunded delivered replaced rang replied responded answered "
     "turned showed shown happened updated processed resolved explained told informed apologised apologized "
