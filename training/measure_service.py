@@ -27,6 +27,7 @@ from pipeline.assembly import assemble
 from pipeline.config import load_settings
 from pipeline.domain.codec import decode_event
 from pipeline.domain.emotion.engine import load_engine
+from pipeline.evaluation.datasets import iter_rows
 from pipeline.evaluation.metrics import PolarityTally
 from pipeline.evaluation.predictors import EnginePredictor, Row
 from pipeline.metrics_port import NullMetrics
@@ -38,7 +39,7 @@ def tuning_half(row: dict[str, Any]) -> bool:
 
 
 def service_set(path: Path, predictor: EnginePredictor) -> dict[str, dict[str, Any]]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = list(iter_rows(path))
     predictions = predictor.predict([Row(row["text"], row["language"]) for row in rows])
     tallies: dict[str, PolarityTally] = {"all": PolarityTally()}
     for row, prediction in zip(rows, predictions, strict=True):
