@@ -7,7 +7,6 @@ every text alike: same words, same negation scope, same modifier and contrast we
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from pipeline.domain.emotion.english_rules import (
     sarcasm_pattern,
 )
 from pipeline.domain.emotion.english_tokens import NEGATION_PREFIX, extract_features, read_tokens
+from pipeline.evaluation.datasets import iter_rows
 
 # Words that exercise every reading rule, plus plain and emotional words, in several spellings.
 VOCABULARY = [
@@ -151,10 +151,7 @@ def test_looking_forward_to_more_hold_music_is_sarcasm() -> None:
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 SERVICE_TEXTS = [
-    json.loads(line)["text"]
-    for name in ("cs_en_polarity.jsonl", "cs_en_mishaps.jsonl")
-    for line in (DATA / name).read_text(encoding="utf-8").splitlines()
-    if line.strip()
+    row["text"] for name in ("cs_en_polarity.jsonl", "cs_en_mishaps.jsonl") for row in iter_rows(DATA / name)
 ]
 
 
