@@ -19,7 +19,7 @@ import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import faust
 import orjson
@@ -185,9 +185,9 @@ class InteractionsAgent:
         # Its tables' changelog writes are tracked here too (see ``deliveries.make_changelog_first``).
         self.deliveries = deliveries if deliveries is not None else Deliveries()
 
-    async def run(self, stream: faust.StreamT[bytes], batch_size: int, within: float) -> AsyncIterator[None]:
-        # take_events is missing from Faust's StreamT stub; it yields the events with their positions.
-        async for batch in cast(Any, stream).take_events(batch_size, within=within):
+    async def run(self, batches: AsyncIterator[Sequence[Event]]) -> AsyncIterator[None]:
+        """Process each batch (``batching.take_ready`` forms them) and yield after it."""
+        async for batch in batches:
             try:
                 await self.process_batch(batch)
             except Exception:

@@ -24,6 +24,7 @@ from pipeline.adapters.agents import (
     Tables,
     Topics,
 )
+from pipeline.adapters.batching import take_ready
 from pipeline.adapters.connection_check import check_connection
 from pipeline.adapters.consumer_guards import OffsetOrder
 from pipeline.adapters.deliveries import Deliveries, make_changelog_first
@@ -156,9 +157,8 @@ def _attach_agents(worker: Worker) -> None:
 
     @app.agent(worker.topics.interactions, name="interactions", concurrency=1)
     async def consume_interactions(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
-        async for _ in interactions.run(
-            stream, settings.worker.batch_size, settings.worker.batch_within_seconds
-        ):
+        batches = take_ready(stream, settings.worker.batch_size, settings.worker.batch_within_seconds)
+        async for _ in interactions.run(batches):
             yield None
 
     @app.agent(worker.topics.contributions, name="stage-windows", concurrency=1)

@@ -123,7 +123,7 @@ async def test_the_batch_after_a_failed_one_announces_again() -> None:
     contributions = LosingAnnouncements()
     agent, topics = fresh_agent(contributions=contributions)
     stream = Batches([[call(0, "10:00:00")], [call(1, "11:05:00")], [call(2, "11:10:00")]])
-    run = agent.run(cast(Any, stream), batch_size=10, within=0.01)
+    run = agent.run(stream.take_events(10, 0.01))
 
     await anext(run)
     contributions.losing = True
