@@ -104,10 +104,13 @@ class WorkerSettings(BaseModel):
     max_record_bytes: Annotated[int, Field(ge=1024, le=16 * 1024 * 1024)] = 1024 * 1024
     max_event_future_seconds: Annotated[int, Field(ge=0)] = 2 * 86_400
     batch_size: Annotated[int, Field(ge=1, le=10_000)] = 500
-    # Faust's take waits this long after every batch unless a full batch is waiting: at moderate load it is
-    # idle time added to every batch's latency; on a backlog a shorter wait cuts batches short and costs
-    # throughput (docs/performance.md: 0.01 halves the latency at 540 events/s, two workers lost a quarter).
+    # A batch is handed over when full or when no more records are waiting (adapters/batching.py); this is
+    # the longest a record already fetched can wait for its batch to be handed over.
     batch_within_seconds: Annotated[float, Field(gt=0, le=10)] = 0.05
+    # A fetch returns once this many bytes are ready or after the wait: below saturation, Faust's fixed 1 byte
+    # made the consumer ask the broker again after every few records (docs/performance.md).
+    fetch_min_bytes: Annotated[int, Field(ge=1, le=64 * 1024 * 1024)] = 32 * 1024
+    fetch_max_wait_ms: Annotated[int, Field(ge=0, le=10_000)] = 10
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     session_timeout_seconds: Annotated[float, Field(ge=3, le=600)] = 30.0
     heartbeat_interval_seconds: Annotated[float, Field(gt=0, le=60)] = 3.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 from datetime import timedelta
 from functools import cached_property
-from typing import Final
+from typing import Any, Final, cast
 
 import faust
 from faust.types import TP
@@ -33,8 +33,13 @@ class PipelineApp(faust.App):
     """Faust's app with the consumer guards of ``consumer_guards``: after a rebalance a partition is read
     from its committed offset, in order, and only what the current generation applied is committed."""
 
+    # Set from the worker's settings by ``create_app``; aiokafka's own defaults until then.
+    fetch_min_bytes: int = 1
+    fetch_max_wait_ms: int = 500
+
     def _new_consumer(self) -> ConsumerT:
         consumer = super()._new_consumer()
+        fetch_in_batches(consumer, self.fetch_min_bytes, self.fetch_max_wait_ms)
         guarded = count_current_acks_only(self, consumer)
         guarded = commit_only_from_the_committed_offset(self, guarded, self.offset_order)
         guarded = FetchPositions(self).install(guarded)
@@ -66,7 +71,7 @@ def create_app(settings: Settings) -> faust.App:
     """A Faust app with raw byte topics (our own codec decodes), at-least-once, and the configured store."""
     worker = settings.worker
     worker.workdir.mkdir(parents=True, exist_ok=True)
-    return PipelineApp(
+    app = PipelineApp(
         worker.app_id,
         broker=[f"kafka://{server}" for server in settings.kafka.servers],
         broker_credentials=faust_credentials(settings.kafka),
@@ -102,6 +107,30 @@ def create_app(settings: Settings) -> faust.App:
         stream_wait_empty=False,
         logging_config=None,
     )
+    app.fetch_min_bytes = worker.fetch_min_bytes
+    app.fetch_max_wait_ms = worker.fetch_max_wait_ms
+    return app
+
+
+def fetch_in_batches(consumer: ConsumerT, min_bytes: int, max_wait_ms: int) -> None:
+    """Have the broker hold each fetch until ``min_bytes`` are ready or ``max_wait_ms`` has passed.
+
+    Faust builds aiokafka's consumer (in its consumer thread) without these options, so every fetch
+    returned as soon as one record was there: below saturation the consumer sent a fetch request after
+    every few records, each a round trip handled by both threads of the worker. Measured at 472 events/s:
+    worker CPU 0.85 -> 0.78 of a core, p99 latency 153 -> 115 ms (docs/performance.md).
+    """
+    thread: Any = cast(Any, consumer)._thread
+    create = thread._create_worker_consumer
+
+    def create_fetching_in_batches(*args: Any, **kwargs: Any) -> Any:
+        kafka_consumer = create(*args, **kwargs)
+        # Read when aiokafka's consumer starts and builds its fetcher.
+        kafka_consumer._fetch_min_bytes = min_bytes
+        kafka_consumer._fetch_max_wait_ms = max_wait_ms
+        return kafka_consumer
+
+    thread._create_worker_consumer = create_fetching_in_batches
 
 
 def canonical_url(worker: WorkerSettings) -> str:
