@@ -33,6 +33,7 @@ from pipeline.domain.emotion.english_rules import (
     SARCASM_KEYS,
     SARCASM_WEIGHTS,
     SERVICE_WORDS,
+    STATED_ONLY_IDIOMS,
     sarcasm_pattern,
 )
 from pipeline.domain.emotion.english_tokens import (
@@ -236,6 +237,8 @@ def _add_rule_evidence(
             for match in pattern.finditer(searched):
                 span = match.span()
                 stated = _asserted(text, span[1])
+                if index in STATED_ONLY_IDIOMS and not (stated and _no_good_outcome(text)):
+                    continue
                 cues.append(
                     _rule_cue("idiom", text, span, weights, halved=halved, log_odds=log_odds, stated=stated)
                 )
@@ -272,6 +275,11 @@ _GOOD_OUTCOME: Final = re.compile(
     r"|found|back up|working again)\b",
     re.IGNORECASE,
 )
+
+
+def _no_good_outcome(text: str) -> bool:
+    """A fault told with its good outcome ("the wrong size was easy to swap") is not a complaint."""
+    return _GOOD_OUTCOME.search(text) is None
 
 
 def _praise_before_complaint(
@@ -321,8 +329,11 @@ def _rule_cue(
     """Add one idiom or sarcasm match's evidence, halved per contrast around it, and return its cue."""
     start, end = span
     factor = 1.0
+    # An idiom that opens with the contrast word ("despite having a booking") is the contrast itself: the
+    # clause that word halves is the one it opens, not the idiom.
+    opens_contrast = _OPENS_CONTRAST.match(text, start) is not None
     for first, last in halved:
-        if first <= start < last:
+        if first <= start < last and not (opens_contrast and first == start):
             factor *= _HALF
     # A complaint stated (not asked) is evidence the plain words around it cannot outweigh: each word of a
     # long report is a little evidence of "no emotion" in the corpora, and a dozen of them must not drown it.
@@ -343,6 +354,7 @@ _NEGATIVE_INDEXES: Final = frozenset(PRIMARY_EMOTIONS.index(emotion) for emotion
 
 
 _SENTENCE_END: Final = re.compile(r"[.!?\n]")
+_OPENS_CONTRAST: Final = re.compile(r"(?:although|though|despite|whereas)\b", re.IGNORECASE)
 
 
 def _asserted(text: str, end: int) -> bool:

@@ -269,3 +269,38 @@ def test_praise_that_opens_a_stated_complaint_is_sarcasm(text: str) -> None:
 )
 def test_praise_beside_a_mishap_is_not_sarcasm_when_sincere(text: str) -> None:
     assert not [cue for cue in score_english(text).cues if cue.kind == "sarcasm"]
+
+
+def _idioms(text: str) -> list[str]:
+    return [cue.text.lower() for cue in score_english(text).cues if cue.kind == "idiom"]
+
+
+def test_a_fault_named_in_one_word_counts_when_stated_not_when_asked() -> None:
+    stated = "The heater arrived with a cracked casing."
+    asked = "Is the cracked casing covered by the warranty?"
+    assert "cracked" in _idioms(stated)
+    assert "cracked" not in _idioms(asked)
+    assert score_english(stated).valence <= -0.3 < score_english(asked).valence
+
+
+def test_a_fault_told_with_its_good_outcome_is_not_a_complaint() -> None:
+    assert "cracked" not in _idioms("The heater arrived with a cracked casing and it was replaced easily.")
+    assert "the wrong size" not in _idioms("Swapping the wrong size was easy, the label was in the box.")
+
+
+def test_the_wrong_thing_the_customer_chose_is_not_laid_on_the_company() -> None:
+    mine = score_english("I typed the wrong email address when I signed up.")
+    theirs = score_english("You sent the invoice to the wrong email address.")
+    assert mine.raw["anger"] < theirs.raw["anger"] / 2
+
+
+def test_an_idiom_that_opens_a_contrast_is_not_halved_by_it() -> None:
+    # "despite" halves the clause it opens ("despite the delay, they were kind"); when the idiom is that
+    # clause ("despite having a booking"), the idiom is the complaint.
+    [cue] = [
+        cue
+        for cue in score_english("We waited forty minutes for our table despite having a booking.").cues
+        if cue.kind == "idiom"
+    ]
+    assert cue.text == "despite having"
+    assert cue.note is None

@@ -85,6 +85,13 @@ BAD_MISHAPS = [
     "The repair took six weeks and the same part has failed again.",
     "The dentist cancelled my appointment on the morning of it, for the second time.",
     "The milk in my delivery was already out of date.",
+    # 1.5.0: a fault in one word, the wrong thing, time it took, "keeps asking", "despite having a booking"
+    "The heater arrived with a cracked casing.",
+    "My new glasses have the wrong prescription in them.",
+    "It took you nine days to answer a simple email.",
+    "The insurance company keeps asking for documents I've already sent.",
+    "We waited forty minutes for our table despite having a booking.",
+    "The zip broke the first time I used the suitcase.",
 ]
 NOT_BAD_MISHAPS = [
     "Please cancel the order I placed this morning, I ordered the wrong colour by mistake.",
@@ -153,9 +160,10 @@ def test_requests_thanks_and_recovered_moments_are_not_bad(engine: EmotionEngine
 
 
 # Measured when each set's rules were last set (see docs/emotion-accuracy.md): en 0.93 bad-F1 and 0.93
-# balanced accuracy (1.3.0: 0.84 and 0.86), en-mishaps 0.77 and 0.80 (1.3.0: 0.38 and 0.61), zh 0.91 and
-# 0.90. The floors leave room for small changes, not for losing complaints.
-FLOORS = {"en": 0.86, "en-mishaps": 0.72, "zh": 0.85}
+# balanced accuracy (1.3.0: 0.84 and 0.86), en-mishaps 0.83 and 0.84 (1.4.0: 0.76 and 0.79; 1.3.0 on its
+# first four rounds: 0.38 and 0.61), zh 0.91 and 0.90. The floors leave room for small changes, not for
+# losing complaints.
+FLOORS = {"en": 0.86, "en-mishaps": 0.78, "zh": 0.85}
 
 
 @pytest.mark.parametrize("name", sorted(SERVICE_SETS))
