@@ -74,6 +74,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -84,6 +85,9 @@ from faust.types import TP, Message
 from faust.types.transports import ConsumerT
 
 log = logging.getLogger(__name__)
+
+# How long a hole in a partition's offsets may stay open after a seek back to it before it is sought again.
+REWIND_AGAIN_SECONDS = 5.0
 
 
 def is_current(app: faust.App, message: Message) -> bool:
@@ -196,7 +200,9 @@ class OffsetOrder:
     # Per partition: (generation, offset) of the generation's seek, and of the next record to apply.
     _starts: dict[TP, tuple[int, int]] = field(default_factory=dict)
     _next: dict[TP, tuple[int, int]] = field(default_factory=dict)
-    _rewinding: set[tuple[TP, int, int]] = field(default_factory=set)
+    # Per hole (partition, generation, offset): when it was last sought back to.
+    _rewinding: dict[tuple[TP, int, int], float] = field(default_factory=dict)
+    _clock: Callable[[], float] = time.monotonic
     _seek_done: int | None = None
 
     def sought(self, offsets: Mapping[TP, int]) -> None:
@@ -242,12 +248,20 @@ class OffsetOrder:
         return start[1] if start is not None and start[0] == generation else None
 
     def _rewind(self, tp: TP, generation: int, expected: int) -> None:
-        """Seek back to a hole that opened after the generation started (once per hole). Records ahead of
-        the generation's own start need nothing: its seek reads the partition again from there."""
-        start = self._starts.get(tp)
-        if start == (generation, expected) or (tp, generation, expected) in self._rewinding:
+        """Seek back to the next expected offset: a hole that opened after the generation started, or the
+        generation's own start once its seek is done. Until then, records ahead of the start need nothing:
+        the seek reads the partition again from there. After it, they mean the records it sought were lost
+        on the way (the seventh fault's signature, seen again after a restart on empty state: a partition
+        refused everything ahead of its start, silently, for good). A hole still open
+        ``REWIND_AGAIN_SECONDS`` after its seek is sought again."""
+        if self._starts.get(tp) == (generation, expected) and self._seek_done != generation:
             return
-        self._rewinding.add((tp, generation, expected))
+        hole = (tp, generation, expected)
+        now = self._clock()
+        sought = self._rewinding.get(hole)
+        if sought is not None and now - sought < REWIND_AGAIN_SECONDS:
+            return
+        self._rewinding[hole] = now
         log.warning(
             "records out of offset order: reading the partition again from the next expected offset",
             extra={"topic": tp.topic, "partition": tp.partition, "offset": expected},

@@ -21,6 +21,7 @@ from faust.types import TP
 from faust.types.tuples import ConsumerMessage
 
 from pipeline.adapters.consumer_guards import (
+    REWIND_AGAIN_SECONDS,
     FetchPositions,
     OffsetOrder,
     commit_only_from_the_committed_offset,
@@ -260,6 +261,36 @@ async def test_a_hole_after_the_start_is_read_again_once(app: faust.App) -> None
     await asyncio.sleep(0)
 
     assert seeks == [(PARTITION, 20)]
+
+
+async def test_records_ahead_of_the_start_after_its_seek_read_the_partition_again(app: faust.App) -> None:
+    # Seen after a restart on empty state: the records the generation's seek was for never reached the
+    # agent, and the partition refused everything ahead of its start, silently, for good.
+    app.consumer_generation_id = 6
+    now = [100.0]
+    order = OffsetOrder(app, _clock=lambda: now[0])
+    order.sought({PARTITION: 10})
+    seeks: list[tuple[TP, int]] = []
+
+    async def seek(tp: TP, offset: int) -> None:
+        seeks.append((tp, offset))
+
+    cast(Any, app.consumer).seek = seek
+    assert order.admits(message(25, generation=6)) is False
+    await asyncio.sleep(0)
+    assert seeks == [], "before the seek is done, it is the seek that reads the partition from its start"
+
+    order.seek_done()
+    assert order.admits(message(26, generation=6)) is False
+    assert order.admits(message(27, generation=6)) is False
+    await asyncio.sleep(0)
+    assert seeks == [(PARTITION, 10)]
+
+    now[0] += REWIND_AGAIN_SECONDS
+    assert order.admits(message(28, generation=6)) is False
+    await asyncio.sleep(0)
+    assert seeks == [(PARTITION, 10), (PARTITION, 10)], "a hole still open is sought again"
+    assert order.admits(message(10, generation=6)) is True
 
 
 def record_seeks(app: faust.App, consumer: faust.types.transports.ConsumerT) -> list[object]:
