@@ -33,13 +33,14 @@ class PipelineApp(faust.App):
     """Faust's app with the consumer guards of ``consumer_guards``: after a rebalance a partition is read
     from its committed offset, in order, and only what the current generation applied is committed."""
 
-    # Set from the worker's settings by ``create_app``; aiokafka's own defaults until then.
-    fetch_min_bytes: int = 1
-    fetch_max_wait_ms: int = 500
+    # Set from the worker's settings by ``create_app``; unset, fetches are Faust's own.
+    fetch_min_bytes: int | None = None
+    fetch_max_wait_ms: int | None = None
 
     def _new_consumer(self) -> ConsumerT:
         consumer = super()._new_consumer()
-        fetch_in_batches(consumer, self.fetch_min_bytes, self.fetch_max_wait_ms)
+        if self.fetch_min_bytes is not None and self.fetch_max_wait_ms is not None:
+            fetch_in_batches(consumer, self.fetch_min_bytes, self.fetch_max_wait_ms)
         guarded = count_current_acks_only(self, consumer)
         guarded = commit_only_from_the_committed_offset(self, guarded, self.offset_order)
         guarded = FetchPositions(self).install(guarded)
