@@ -14,7 +14,14 @@ from pathlib import Path
 
 import orjson
 import pytest
-from support.kafka import WorkerProcess, create_topics, end_offsets_total, produce, wait_for
+from support.kafka import (
+    WorkerProcess,
+    create_topics,
+    end_offsets_total,
+    produce,
+    wait_for,
+    worker_topics_env,
+)
 from support.streams import event_stream
 
 from pipeline.devtools.local_kafka import free_port
@@ -31,13 +38,7 @@ def test_a_lone_record_is_not_held_for_the_batch_wait(
     topics = {role: f"{role}-{unique}" for role in ("in", "enriched", "alerts", "stages", "dlq")}
     create_topics(bootstrap, topics.values(), 1)
     worker = start_worker({
-        "EMOTION_PIPELINE_KAFKA__BOOTSTRAP_SERVERS": bootstrap,
-        "EMOTION_PIPELINE_TOPICS__INTERACTIONS": topics["in"],
-        "EMOTION_PIPELINE_TOPICS__ENRICHED": topics["enriched"],
-        "EMOTION_PIPELINE_TOPICS__ALERTS": topics["alerts"],
-        "EMOTION_PIPELINE_TOPICS__STAGE_EMOTIONS": topics["stages"],
-        "EMOTION_PIPELINE_TOPICS__DLQ": topics["dlq"],
-        "EMOTION_PIPELINE_TOPICS__PARTITIONS": "1",
+        **worker_topics_env(bootstrap, topics, 1),
         "EMOTION_PIPELINE_WORKER__APP_ID": f"app-{unique}",
         "EMOTION_PIPELINE_WORKER__WORKDIR": str(tmp_path / "state"),
         "EMOTION_PIPELINE_WORKER__WEB_PORT": str(free_port()),

@@ -18,7 +18,15 @@ from typing import Any
 
 import orjson
 import pytest
-from support.kafka import WorkerProcess, create_topics, end_offsets_total, produce, read_topic, wait_for
+from support.kafka import (
+    WorkerProcess,
+    create_topics,
+    end_offsets_total,
+    produce,
+    read_topic,
+    wait_for,
+    worker_topics_env,
+)
 from support.streams import event_stream
 
 from pipeline.assembly import assemble
@@ -94,13 +102,7 @@ class Deployment:
     def env(self, name: str) -> dict[str, str]:
         topics = self.topics
         return {
-            "EMOTION_PIPELINE_KAFKA__BOOTSTRAP_SERVERS": self.bootstrap,
-            "EMOTION_PIPELINE_TOPICS__INTERACTIONS": topics["in"],
-            "EMOTION_PIPELINE_TOPICS__ENRICHED": topics["enriched"],
-            "EMOTION_PIPELINE_TOPICS__ALERTS": topics["alerts"],
-            "EMOTION_PIPELINE_TOPICS__STAGE_EMOTIONS": topics["stages"],
-            "EMOTION_PIPELINE_TOPICS__DLQ": topics["dlq"],
-            "EMOTION_PIPELINE_TOPICS__PARTITIONS": str(self.partitions),
+            **worker_topics_env(self.bootstrap, topics, self.partitions),
             "EMOTION_PIPELINE_WORKER__APP_ID": f"app-{self.unique}",
             "EMOTION_PIPELINE_WORKER__WORKDIR": str(self.workdir(name)),
             "EMOTION_PIPELINE_WORKER__WEB_PORT": str(free_port()),

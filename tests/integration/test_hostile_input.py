@@ -32,7 +32,15 @@ from typing import Any
 
 import orjson
 import pytest
-from support.kafka import WorkerProcess, create_topics, end_offsets_total, produce, read_topic, wait_for
+from support.kafka import (
+    WorkerProcess,
+    create_topics,
+    end_offsets_total,
+    produce,
+    read_topic,
+    wait_for,
+    worker_topics_env,
+)
 from support.streams import event_stream
 
 from pipeline.assembly import assemble
@@ -467,13 +475,7 @@ def _worker_env(
     bootstrap: str, topics: dict[str, str], unique: str, tmp_path: Path, web_port: int
 ) -> dict[str, str]:
     return {
-        "EMOTION_PIPELINE_KAFKA__BOOTSTRAP_SERVERS": bootstrap,
-        "EMOTION_PIPELINE_TOPICS__INTERACTIONS": topics["in"],
-        "EMOTION_PIPELINE_TOPICS__ENRICHED": topics["enriched"],
-        "EMOTION_PIPELINE_TOPICS__ALERTS": topics["alerts"],
-        "EMOTION_PIPELINE_TOPICS__STAGE_EMOTIONS": topics["stages"],
-        "EMOTION_PIPELINE_TOPICS__DLQ": topics["dlq"],
-        "EMOTION_PIPELINE_TOPICS__PARTITIONS": str(PARTITIONS),
+        **worker_topics_env(bootstrap, topics, PARTITIONS),
         "EMOTION_PIPELINE_WORKER__APP_ID": f"app-{unique}",
         "EMOTION_PIPELINE_WORKER__WORKDIR": str(tmp_path / "state"),
         "EMOTION_PIPELINE_WORKER__WEB_PORT": str(web_port),

@@ -25,7 +25,14 @@ from typing import Any
 import orjson
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from support.kafka import WorkerProcess, create_topics, end_offsets_total, produce, wait_for
+from support.kafka import (
+    WorkerProcess,
+    create_topics,
+    end_offsets_total,
+    produce,
+    wait_for,
+    worker_topics_env,
+)
 from support.streams import event_stream
 
 from pipeline.adapters.web_risk import customer_risk
@@ -86,13 +93,7 @@ def worker_env(
     bootstrap: str, topics: dict[str, str], app_id: str, port: int, workdir: Path
 ) -> dict[str, str]:
     return {
-        "EMOTION_PIPELINE_KAFKA__BOOTSTRAP_SERVERS": bootstrap,
-        "EMOTION_PIPELINE_TOPICS__INTERACTIONS": topics["in"],
-        "EMOTION_PIPELINE_TOPICS__ENRICHED": topics["enriched"],
-        "EMOTION_PIPELINE_TOPICS__ALERTS": topics["alerts"],
-        "EMOTION_PIPELINE_TOPICS__STAGE_EMOTIONS": topics["stages"],
-        "EMOTION_PIPELINE_TOPICS__DLQ": topics["dlq"],
-        "EMOTION_PIPELINE_TOPICS__PARTITIONS": str(PARTITIONS),
+        **worker_topics_env(bootstrap, topics, PARTITIONS),
         "EMOTION_PIPELINE_WORKER__APP_ID": app_id,
         "EMOTION_PIPELINE_WORKER__WORKDIR": str(workdir),
         "EMOTION_PIPELINE_WORKER__WEB_HOST": "127.0.0.1",

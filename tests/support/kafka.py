@@ -14,6 +14,19 @@ from kafka.admin import NewTopic
 from kafka.structs import TopicPartition
 
 
+def worker_topics_env(bootstrap: str, topics: dict[str, str], partitions: int) -> dict[str, str]:
+    """A worker's broker and topic variables for topics named by role: in, enriched, alerts, stages, dlq."""
+    return {
+        "EMOTION_PIPELINE_KAFKA__BOOTSTRAP_SERVERS": bootstrap,
+        "EMOTION_PIPELINE_TOPICS__INTERACTIONS": topics["in"],
+        "EMOTION_PIPELINE_TOPICS__ENRICHED": topics["enriched"],
+        "EMOTION_PIPELINE_TOPICS__ALERTS": topics["alerts"],
+        "EMOTION_PIPELINE_TOPICS__STAGE_EMOTIONS": topics["stages"],
+        "EMOTION_PIPELINE_TOPICS__DLQ": topics["dlq"],
+        "EMOTION_PIPELINE_TOPICS__PARTITIONS": str(partitions),
+    }
+
+
 def create_topics(bootstrap: str, names: Iterable[str], partitions: int) -> None:
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
     try:
