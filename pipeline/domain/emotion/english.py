@@ -24,6 +24,7 @@ from pipeline.domain.emotion.calibration import shipped_calibration
 from pipeline.domain.emotion.english_rules import (
     COMPLAINT_IDIOMS,
     CONTRAST_WEIGHT,
+    CONTRAST_WITHIN,
     IDIOM_PATTERNS,
     IDIOM_PATTERNS_LOWER,
     IDIOMS_BY_KEY,
@@ -211,6 +212,15 @@ class RuleFindings:
     praise: list[tuple[int, int, float, float]] = field(default_factory=list)
     # Spans of the sarcasm markers, whose praise is already read as sarcasm.
     sarcasm: list[tuple[int, int]] = field(default_factory=list)
+    # Whether the text tells a good outcome: searched once, when a rule first asks.
+    _good_outcome: bool | None = None
+
+    def tells_good_outcome(self, text: str) -> bool:
+        """A fault told with its good outcome ("the wrong size was easy to swap") is not a complaint, and
+        praise beside one is sincere."""
+        if self._good_outcome is None:
+            self._good_outcome = _GOOD_OUTCOME.search(text) is not None
+        return self._good_outcome
 
 
 def _add_rule_evidence(
@@ -237,7 +247,7 @@ def _add_rule_evidence(
             for match in pattern.finditer(searched):
                 span = match.span()
                 stated = _asserted(text, span[1])
-                if index in STATED_ONLY_IDIOMS and not (stated and _no_good_outcome(text)):
+                if index in STATED_ONLY_IDIOMS and (not stated or found.tells_good_outcome(text)):
                     continue
                 cues.append(
                     _rule_cue("idiom", text, span, weights, halved=halved, log_odds=log_odds, stated=stated)
@@ -277,17 +287,12 @@ _GOOD_OUTCOME: Final = re.compile(
 )
 
 
-def _no_good_outcome(text: str) -> bool:
-    """A fault told with its good outcome ("the wrong size was easy to swap") is not a complaint."""
-    return _GOOD_OUTCOME.search(text) is None
-
-
 def _praise_before_complaint(
     text: str, strong: list[_Strong], found: RuleFindings, log_odds: list[float]
 ) -> list[Cue]:
     """Praise that opens the sentence of a stated complaint is sarcasm ("Love how I get a different answer
     every time I call"): its joy and trust come off the sums, and it shows as a sarcasm cue."""
-    if _GOOD_OUTCOME.search(text) is not None:
+    if found.tells_good_outcome(text):
         return []
     sarcastic: list[Cue] = []
 
@@ -329,11 +334,10 @@ def _rule_cue(
     """Add one idiom or sarcasm match's evidence, halved per contrast around it, and return its cue."""
     start, end = span
     factor = 1.0
-    # An idiom that opens with the contrast word ("despite having a booking") is the contrast itself: the
-    # clause that word halves is the one it opens, not the idiom.
-    opens_contrast = _OPENS_CONTRAST.match(text, start) is not None
     for first, last in halved:
-        if first <= start < last and not (opens_contrast and first == start):
+        # An idiom that opens with the contrast word ("despite having a booking") is the contrast itself:
+        # the clause that word halves is the one it opens, not the idiom.
+        if first <= start < last and not (first == start and _OPENS_CONTRAST.match(text, start)):
             factor *= _HALF
     # A complaint stated (not asked) is evidence the plain words around it cannot outweigh: each word of a
     # long report is a little evidence of "no emotion" in the corpora, and a dozen of them must not drown it.
@@ -354,7 +358,7 @@ _NEGATIVE_INDEXES: Final = frozenset(PRIMARY_EMOTIONS.index(emotion) for emotion
 
 
 _SENTENCE_END: Final = re.compile(r"[.!?\n]")
-_OPENS_CONTRAST: Final = re.compile(r"(?:although|though|despite|whereas)\b", re.IGNORECASE)
+_OPENS_CONTRAST: Final = re.compile(rf"(?:{'|'.join(sorted(CONTRAST_WITHIN))})\b", re.IGNORECASE)
 
 
 def _asserted(text: str, end: int) -> bool:
