@@ -107,14 +107,19 @@ _LONG_TIME = rf"(?:{_NUMBER}\s+(?:more\s+)?(?:hours?|days?|weeks?|months?)|ages|
 # evidence; stated to a service desk they are the complaint. Asked about ("is the cracked screen covered?")
 # they are not, so these idioms count only in a sentence that does not end in a question mark, and not in a
 # text that tells the good outcome too.
+# The words, each its own key (see IDIOM_KEYS), then the phrases, keyed on their first words.
+_FAULT_WORD_LIST: Final = (
+    "crash crashes crashed crashing cracked cracks shattered smashed snapped ripped dented scratched "
+    "scratches chipped stained soaked peeling frayed sagging sags wobbly leaking leaks flooded floods mouldy "
+    "moldy rotten stale defective faulty damaged disconnected unresponsive corrupted wiped broken missing"
+)
 _FAULT_WORDS: Final = (
-    r"\b(?:crash(?:es|ed|ing)?|cracked|cracks|shattered|smashed|snapped|torn(?! between)|ripped|dented"
-    r"|scratched|scratches|chipped|stained|soaked|peeling|frayed|sagging|sags|wobbly|leaking|leaks"
-    r"|flooded|floods|mouldy|moldy|rotten|stale|defective|faulty|damaged|disconnected|unresponsive"
-    r"|corrupted|wiped|broken|missing)\b|\bflat (?:tyre|tire)\b|\brings? out\b|\blogs? (?:me|us) out\b"
-    r"|\blocked out\b|\bcut (?:me |us )?off\b|\bbroke (?:down|again|after|within|on (?:the|day)|the first)\b"
+    rf"\b(?:{'|'.join(_FAULT_WORD_LIST.split())}|torn(?! between))\b|\bflat (?:tyre|tire)\b|\brings? out\b"
+    r"|\blogs? (?:me|us) out\b|\blocked out\b|\bcut (?:me |us )?off\b"
+    r"|\bbroke (?:down|again|after|within|on (?:the|day)|the first)\b"
     r"|\bkeeps? (?:taking|asking|losing|charging|sending|cancell?ing|deleting|changing|moving|putting)\b"
 )
+_FAULT_KEYS: Final = f"{_FAULT_WORD_LIST} torn flat rings ring logs log locked cut broke keep keeps"
 # The same kind of evidence, each keyed on its own words (a common key word costs a scan of the text):
 # the wrong thing; an expectation cut short; charges for what was never asked for; time it took.
 _WRONG_THING: Final = r"\b(?:the|a|an) wrong \w+"
@@ -1098,10 +1103,7 @@ IDIOM_KEYS: Final[tuple[str, ...]] = (
     "match look resemble fits size sizing sizes",
     "poor",
     "down impressed satisfied happy",
-    "crash crashes crashed crashing cracked cracks shattered smashed snapped torn ripped dented scratched "
-    "scratches chipped stained soaked peeling frayed sagging sags wobbly leaking leaks flooded floods mouldy "
-    "moldy rotten stale defective faulty damaged disconnected unresponsive corrupted wiped broken missing "
-    "flat rings ring logs log locked cut broke keep keeps",
+    _FAULT_KEYS,
     "wrong",
     "only",
     "make made cause caused order request requested authorise authorize agree sign",
