@@ -19,6 +19,7 @@ from support.kafka import (
     create_topics,
     end_offsets_total,
     produce,
+    role_topics,
     wait_for,
     worker_topics_env,
 )
@@ -35,7 +36,7 @@ WITHIN_S = 10.0
 def test_a_lone_record_is_not_held_for_the_batch_wait(
     bootstrap: str, unique: str, tmp_path: Path, start_worker: Callable[..., WorkerProcess]
 ) -> None:
-    topics = {role: f"{role}-{unique}" for role in ("in", "enriched", "alerts", "stages", "dlq")}
+    topics = role_topics(unique)
     create_topics(bootstrap, topics.values(), 1)
     worker = start_worker({
         **worker_topics_env(bootstrap, topics, 1),

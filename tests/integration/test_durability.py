@@ -24,6 +24,7 @@ from support.kafka import (
     end_offsets_total,
     produce,
     read_topic,
+    role_topics,
     wait_for,
     worker_topics_env,
 )
@@ -97,7 +98,7 @@ class Deployment:
 
     @property
     def topics(self) -> dict[str, str]:
-        return {role: f"{role}-{self.unique}" for role in ("in", "enriched", "alerts", "stages", "dlq")}
+        return role_topics(self.unique)
 
     def env(self, name: str) -> dict[str, str]:
         topics = self.topics

@@ -38,6 +38,7 @@ from support.kafka import (
     end_offsets_total,
     produce,
     read_topic,
+    role_topics,
     wait_for,
     worker_topics_env,
 )
@@ -496,7 +497,7 @@ def test_hostile_records_are_dead_lettered_and_valid_events_are_untouched(
     assert len(bad) >= 10_000 * min(1.0, SCALE), dict(_records_by_breakage(records))
     want_enriched, want_alerts = expected_outputs(records)
     assert len(want_alerts) > 50, "the valid events must exercise the churn rule"
-    topics = {role: f"hostile-{role}-{unique}" for role in ("in", "enriched", "alerts", "stages", "dlq")}
+    topics = role_topics(unique, "hostile-")
     create_topics(bootstrap, topics.values(), PARTITIONS)
     produce(bootstrap, topics["in"], ((record.key, record.value) for record in records))
     web_port = free_port()
@@ -559,7 +560,7 @@ def test_a_refused_record_near_the_broker_limit_loses_nothing(
     customer = {"customer_id": "near-limit-customer"}
     valid = [orjson.dumps(_event(number, rng, **customer)) for number in range(30)]
     refused = orjson.dumps(_event(999, rng, channel="fax", notes="x" * 850_000, **customer))
-    topics = {role: f"near-limit-{role}-{unique}" for role in ("in", "enriched", "alerts", "stages", "dlq")}
+    topics = role_topics(unique, "near-limit-")
     create_topics(bootstrap, topics.values(), PARTITIONS)
     web_port = free_port()
     worker = start_worker(_worker_env(bootstrap, topics, unique, tmp_path, web_port), name="near-limit")

@@ -30,6 +30,7 @@ from support.kafka import (
     create_topics,
     end_offsets_total,
     produce,
+    role_topics,
     wait_for,
     worker_topics_env,
 )
@@ -119,7 +120,7 @@ def deployment(kafka_broker: Any, tmp_path_factory: pytest.TempPathFactory) -> I
     bootstrap = kafka_broker.bootstrap
     tmp = tmp_path_factory.mktemp("operations")
     unique = tmp.name.replace("_", "-")[-24:] + str(os.getpid())
-    topics = {role: f"ops-{role}-{unique}" for role in ("in", "enriched", "alerts", "stages", "dlq")}
+    topics = role_topics(unique, "ops-")
     records = event_stream(EVENTS, CUSTOMERS, seed=23)
     replay = ReplayRun(assemble(load_settings(topics={"partitions": PARTITIONS}), NullMetrics()), PARTITIONS)
     replay.feed(records, ReplaySinks())

@@ -13,9 +13,16 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
 from kafka.structs import TopicPartition
 
+TOPIC_ROLES = ("in", "enriched", "alerts", "stages", "dlq")
+
+
+def role_topics(unique: str, prefix: str = "") -> dict[str, str]:
+    """Topic names of one test by role (``TOPIC_ROLES``): ``{prefix}{role}-{unique}``."""
+    return {role: f"{prefix}{role}-{unique}" for role in TOPIC_ROLES}
+
 
 def worker_topics_env(bootstrap: str, topics: dict[str, str], partitions: int) -> dict[str, str]:
-    """A worker's broker and topic variables for topics named by role: in, enriched, alerts, stages, dlq."""
+    """A worker's broker and topic variables for topics named by role (``role_topics``)."""
     return {
         "EMOTION_PIPELINE_KAFKA__BOOTSTRAP_SERVERS": bootstrap,
         "EMOTION_PIPELINE_TOPICS__INTERACTIONS": topics["in"],
