@@ -24,7 +24,6 @@ from pipeline.domain.emotion.calibration import shipped_calibration
 from pipeline.domain.emotion.english_rules import (
     COMPLAINT_IDIOMS,
     CONTRAST_WEIGHT,
-    CONTRAST_WITHIN,
     IDIOM_PATTERNS,
     IDIOM_PATTERNS_LOWER,
     IDIOMS_BY_KEY,
@@ -335,9 +334,7 @@ def _rule_cue(
     start, end = span
     factor = 1.0
     for first, last in halved:
-        # An idiom that opens with the contrast word ("despite having a booking") is the contrast itself:
-        # the clause that word halves is the one it opens, not the idiom.
-        if first <= start < last and not (first == start and _OPENS_CONTRAST.match(text, start)):
+        if first <= start < last:
             factor *= _HALF
     # A complaint stated (not asked) is evidence the plain words around it cannot outweigh: each word of a
     # long report is a little evidence of "no emotion" in the corpora, and a dozen of them must not drown it.
@@ -358,7 +355,6 @@ _NEGATIVE_INDEXES: Final = frozenset(PRIMARY_EMOTIONS.index(emotion) for emotion
 
 
 _SENTENCE_END: Final = re.compile(r"[.!?\n]")
-_OPENS_CONTRAST: Final = re.compile(rf"(?:{'|'.join(sorted(CONTRAST_WITHIN))})\b", re.IGNORECASE)
 
 
 def _asserted(text: str, end: int) -> bool:
@@ -475,7 +471,9 @@ def word_evidence(text: str) -> WordEvidence:
                     negation_left = 0
                 elif flags & CONTRASTS_WITHIN and not within_contrast:
                     within_contrast = True
-                    within_start = match.start()
+                    # The clause it opens counts half, not the word: an idiom that opens with it ("despite
+                    # having a booking") is the contrast itself.
+                    within_start = match.end()
                 if flags >= IDIOM_KEY:
                     rule_words.append(word)
                     rule_flags |= flags
