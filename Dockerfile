@@ -14,11 +14,18 @@ ENV PIP_NO_CACHE_DIR=1 \
 WORKDIR /src
 # The project metadata first, so that a change to the code alone reuses nothing it should not.
 COPY pyproject.toml README.md ./
+# The compiler builds the emotion engine's compiled English scan; it stays in this stage. The last check
+# fails the build if the scan was left out (it is optional to pip, not to the image).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends gcc libc6-dev \
+ && rm -rf /var/lib/apt/lists/*
 COPY pipeline ./pipeline
 RUN python -m pip wheel --no-deps --wheel-dir /wheels . \
  && python -m venv /opt/emotion-pipeline \
  && /opt/emotion-pipeline/bin/pip install /wheels/*.whl \
- && /opt/emotion-pipeline/bin/emotion-pipeline --version
+ && /opt/emotion-pipeline/bin/emotion-pipeline --version \
+ && /opt/emotion-pipeline/bin/python -c \
+    "from pipeline.domain.emotion.english import native_scan_loaded; assert native_scan_loaded()"
 
 FROM ${PYTHON_IMAGE}
 ARG VERSION=0.1.0

@@ -9,7 +9,7 @@ EXTRAS ?= dev,anchors,transformer
 
 .PHONY: install test unit lint demo bench soak train-en train-zh clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml pipeline/domain/emotion/_scan.c
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[$(EXTRAS)]'

@@ -2,7 +2,8 @@
 
 Measures the default engine (``analyze`` per text, full result with evidence) and, in the same run on the
 same texts, the English lexicon anchor (NRC word lookup) so the figure can be read against a reference
-on the same machine. Texts come from JSONL files given with ``--data`` (their ``text`` field), or from a
+on the same machine; and the engine once more with its English scan in Python, as an install without a C
+compiler runs it. Texts come from JSONL files given with ``--data`` (their ``text`` field), or from a
 small built-in bilingual customer-service set.
 
     python bench/bench_emotion.py --data ../shared/data/dev/emotion-en-goemotions-dev.jsonl.gz
@@ -19,6 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline.domain.emotion.engine import load_engine
+from pipeline.domain.emotion.english import native_scan_loaded, python_scan_only
 from pipeline.evaluation.datasets import iter_rows
 
 MAX_CHARS = 200
@@ -108,9 +110,15 @@ def main() -> None:
         "texts": len(texts),
         "mean_chars": round(sum(map(len, texts)) / len(texts), 1),
         "engine": f"{engine.info.name} {engine.info.version}",
+        "english_scan": "compiled" if native_scan_loaded() else "python (the compiled scan is not built)",
         "engine_texts_per_cpu_second": round(per_cpu_second),
         "engine_texts_per_second": round(per_wall_second),
     }
+    if native_scan_loaded():
+        # The same engine as an install without a C compiler runs it, in the same run.
+        with python_scan_only():
+            python_per_cpu_second, _ = _rate(engine.analyze, texts, args.seconds)
+        results["engine_python_scan_texts_per_cpu_second"] = round(python_per_cpu_second)
     try:
         nrc_per_cpu_second, _ = _rate(_nrc_lookup(), texts, args.seconds)
         results["nrc_lookup_texts_per_cpu_second"] = round(nrc_per_cpu_second)

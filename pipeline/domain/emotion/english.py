@@ -13,6 +13,8 @@ import gzip
 import json
 import math
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -368,6 +370,47 @@ _Strong = list[Any]
 _HALF: Final = CONTRAST_WEIGHT
 
 
+NativeScan = Callable[
+    [str, str, bool, dict[str, WordEntry], dict[str, Weights | None], Callable[[str], Weights | None],
+     tuple[float, ...]],
+    tuple[list[float], list[_Strong], list[str], int, int, int, list[tuple[int, int]]],
+]
+
+
+def _load_native_scan() -> NativeScan | None:
+    """The compiled scan, configured with this module's constants; None where it was not built (it is
+    optional: a machine without a C compiler installs the package without it)."""
+    try:
+        from pipeline.domain.emotion import _scan  # noqa: PLC0415
+    except ImportError:
+        return None
+    _scan.configure(
+        CUE_MIN_EVIDENCE, _HALF, CAPS_WEIGHT, ELONGATION_WEIGHT, NEGATION_SCOPE,
+        NEGATES, CONTRASTS_BEFORE, CONTRASTS_WITHIN, GLUE, IDIOM_KEY,
+    )
+    return _scan.scan
+
+
+_native_scan = _load_native_scan()
+
+
+def native_scan_loaded() -> bool:
+    """Whether ASCII text is scanned by the compiled ``_scan`` module (see ``word_evidence``)."""
+    return _native_scan is not None
+
+
+@contextmanager
+def python_scan_only() -> Iterator[None]:
+    """Every text scanned in Python while inside, as on an install without the compiled module (the
+    speed benchmark measures both in one run)."""
+    global _native_scan  # noqa: PLW0603 (the switch is this module's own, set only here)
+    loaded, _native_scan = _native_scan, None
+    try:
+        yield
+    finally:
+        _native_scan = loaded
+
+
 @dataclass(slots=True)
 class WordEvidence:
     """What the words of a text add up to, before rules: summed log-odds and the features worth showing."""
@@ -381,13 +424,15 @@ class WordEvidence:
     halved: list[tuple[int, int]]
 
 
-def word_evidence(text: str) -> WordEvidence:
+def word_evidence(text: str, *, native: bool = True) -> WordEvidence:
     """Tokenize and score in one pass: the bias plus each word's and word pair's weights times its value.
 
     Reads text exactly as ``english_tokens.read_tokens`` does (training's featurizer; a test holds the two
     to the same sums), without building the token list: a word's entry (weights, pairs, modifier flags)
     comes from one dict lookup. A contrast word ("but") halves the clause before it after the fact, so
     the clause's rows are rescaled then; halving is exact in binary floating point, so sums are unchanged.
+    ASCII text is scanned by the compiled ``_scan`` module when it is built (``native``), else by
+    ``_scan_python``; a test holds the two to the same output.
     """
     model = english_model()
     lowered = text.lower()
@@ -397,6 +442,16 @@ def word_evidence(text: str) -> WordEvidence:
         lowered = lowered.replace("’", "'")
     lowered = without_false_negation(lowered)
     caps_text = CAPS_WORD.search(text) is not None
+    if native and _native_scan is not None and lowered.isascii():
+        found = _native_scan(
+            lowered, text, caps_text, model.words, model.negated, model.negated_weights, model.bias
+        )
+        return WordEvidence(*found)
+    return _scan_python(model, text, lowered, caps_text)
+
+
+def _scan_python(model: EnglishModel, text: str, lowered: str, caps_text: bool) -> WordEvidence:
+    """The reference scan, for any text; ``_scan.c`` is the same loop for ASCII text."""
     # For ASCII text a plain character set reads the same tokens as the Unicode word class, faster.
     token_pattern = TOKEN_ASCII if lowered.isascii() else TOKEN
     entry_of = model.words.get

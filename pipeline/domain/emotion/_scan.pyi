@@ -1,0 +1,26 @@
+# The compiled English word scan (_scan.c); english.py loads it when it was built.
+from typing import Any
+
+def configure(
+    cue_min: float,
+    half: float,
+    caps_weight: float,
+    elongation_weight: float,
+    negation_scope: int,
+    negates: int,
+    contrasts_before: int,
+    contrasts_within: int,
+    glue: int,
+    rule_key: int,
+    /,
+) -> None: ...
+def scan(
+    lowered: str,
+    text: str,
+    caps_text: bool,
+    entries: dict[str, Any],
+    negated: dict[str, Any],
+    negated_weights: Any,
+    bias: tuple[float, ...],
+    /,
+) -> tuple[list[float], list[list[Any]], list[str], int, int, int, list[tuple[int, int]]]: ...
