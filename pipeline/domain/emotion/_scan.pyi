@@ -24,3 +24,11 @@ def scan(
     bias: tuple[float, ...],
     /,
 ) -> tuple[list[float], list[list[Any]], list[str], int, int, int, list[tuple[int, int]]]: ...
+def configure_affect(
+    floors: tuple[tuple[float, float], ...],
+    valence_weights: tuple[tuple[int, float], ...],
+    arousal_weights: tuple[tuple[int, float], ...],
+    damping: float,
+    /,
+) -> None: ...
+def affect(log_odds: list[float], arousal_boost: float, /) -> tuple[list[float], float, float]: ...

@@ -34,7 +34,7 @@ AROUSAL_WEIGHTS: Final[dict[Emotion, float]] = {
 _VALENCE_ITEMS: Final = tuple(VALENCE_WEIGHTS.items())
 _AROUSAL_ITEMS: Final = tuple(AROUSAL_WEIGHTS.items())
 # Keeps weak evidence from producing extreme valence: 0.1 joy alone reads as slightly positive, not +1.
-_VALENCE_DAMPING: Final = 0.35
+VALENCE_DAMPING: Final = 0.35
 
 
 def valence_of(scores: Mapping[Emotion, float]) -> float:
@@ -46,7 +46,7 @@ def valence_of(scores: Mapping[Emotion, float]) -> float:
             positive += value
         else:
             negative -= value
-    return (positive - negative) / (positive + negative + _VALENCE_DAMPING)
+    return (positive - negative) / (positive + negative + VALENCE_DAMPING)
 
 
 def arousal_of(scores: Mapping[Emotion, float], boost: float = 0.0) -> float:
@@ -59,22 +59,22 @@ def arousal_of(scores: Mapping[Emotion, float], boost: float = 0.0) -> float:
 
 
 # The same weights by position in PRIMARY_EMOTIONS, in the order above, so sums come out bit for bit alike.
-_VALENCE_BY_INDEX: Final = tuple((PRIMARY_EMOTIONS.index(name), weight) for name, weight in _VALENCE_ITEMS)
-_AROUSAL_BY_INDEX: Final = tuple((PRIMARY_EMOTIONS.index(name), weight) for name, weight in _AROUSAL_ITEMS)
+VALENCE_BY_INDEX: Final = tuple((PRIMARY_EMOTIONS.index(name), weight) for name, weight in _VALENCE_ITEMS)
+AROUSAL_BY_INDEX: Final = tuple((PRIMARY_EMOTIONS.index(name), weight) for name, weight in _AROUSAL_ITEMS)
 
 
 def valence_and_arousal(scores: Sequence[float], boost: float = 0.0) -> tuple[float, float]:
     """``valence_of`` and ``arousal_of`` at once, from scores listed in PRIMARY_EMOTIONS order (hot path)."""
     positive = negative = 0.0
-    for index, weight in _VALENCE_BY_INDEX:
+    for index, weight in VALENCE_BY_INDEX:
         value = scores[index] * weight
         if value > 0.0:
             positive += value
         else:
             negative -= value
     strongest = 0.0
-    for index, weight in _AROUSAL_BY_INDEX:
+    for index, weight in AROUSAL_BY_INDEX:
         value = scores[index] * weight
         if value > strongest:  # noqa: PLR1730 (a comparison costs less than a call on the hot path)
             strongest = value
-    return (positive - negative) / (positive + negative + _VALENCE_DAMPING), min(1.0, strongest + boost)
+    return (positive - negative) / (positive + negative + VALENCE_DAMPING), min(1.0, strongest + boost)

@@ -19,9 +19,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from itertools import islice
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
-from pipeline.domain.emotion.affect import valence_and_arousal
+from pipeline.domain.emotion.affect import (
+    AROUSAL_BY_INDEX,
+    VALENCE_BY_INDEX,
+    VALENCE_DAMPING,
+    valence_and_arousal,
+)
 from pipeline.domain.emotion.calibration import shipped_calibration
 from pipeline.domain.emotion.english_rules import (
     COMPLAINT_IDIOMS,
@@ -377,7 +382,17 @@ NativeScan = Callable[
 ]
 
 
-def _load_native_scan() -> NativeScan | None:
+Affect = Callable[[list[float], float], tuple[list[float], float, float]]
+
+
+class CompiledParts(NamedTuple):
+    """The compiled module's two functions: the word scan of ASCII text and the scorer's last step."""
+
+    scan: NativeScan
+    affect: Affect
+
+
+def _load_compiled() -> CompiledParts | None:
     """The compiled scan, configured with this module's constants; None where it was not built (it is
     optional: a machine without a C compiler installs the package without it)."""
     try:
@@ -388,27 +403,25 @@ def _load_native_scan() -> NativeScan | None:
         CUE_MIN_EVIDENCE, _HALF, CAPS_WEIGHT, ELONGATION_WEIGHT, NEGATION_SCOPE,
         NEGATES, CONTRASTS_BEFORE, CONTRASTS_WITHIN, GLUE, IDIOM_KEY,
     )
-    return _scan.scan
-
-
-_native_scan = _load_native_scan()
+    _scan.configure_affect(_excess_floors(), VALENCE_BY_INDEX, AROUSAL_BY_INDEX, VALENCE_DAMPING)
+    return CompiledParts(_scan.scan, _scan.affect)
 
 
 def native_scan_loaded() -> bool:
-    """Whether ASCII text is scanned by the compiled ``_scan`` module (see ``word_evidence``)."""
-    return _native_scan is not None
+    """Whether the compiled ``_scan`` module scores English (see ``word_evidence`` and ``score_english``)."""
+    return _compiled is not None
 
 
 @contextmanager
 def python_scan_only() -> Iterator[None]:
-    """Every text scanned in Python while inside, as on an install without the compiled module (the
+    """Every text scored in Python while inside, as on an install without the compiled module (the
     speed benchmark measures both in one run)."""
-    global _native_scan  # noqa: PLW0603 (the switch is this module's own, set only here)
-    loaded, _native_scan = _native_scan, None
+    global _compiled  # noqa: PLW0603 (the switch is this module's own, set only here)
+    loaded, _compiled = _compiled, None
     try:
         yield
     finally:
-        _native_scan = loaded
+        _compiled = loaded
 
 
 @dataclass(slots=True)
@@ -442,8 +455,8 @@ def word_evidence(text: str, *, native: bool = True) -> WordEvidence:
         lowered = lowered.replace("’", "'")
     lowered = without_false_negation(lowered)
     caps_text = CAPS_WORD.search(text) is not None
-    if native and _native_scan is not None and lowered.isascii():
-        found = _native_scan(
+    if native and _compiled is not None and lowered.isascii():
+        found = _compiled.scan(
             lowered, text, caps_text, model.words, model.negated, model.negated_weights, model.bias
         )
         return WordEvidence(*found)
@@ -598,14 +611,22 @@ def score_english(text: str) -> TextScores:
     cues.extend(sarcastic)
     cues.extend(rule_cues)
     arousal_boost = found.arousal_boost
-    exp = math.exp
-    scores = [0.0 if value < -30.0 else 1.0 / (1.0 + exp(-value)) for value in log_odds]
     if words.exclamations:
         arousal_boost += min(0.2, 0.07 * words.exclamations)
         cues.append(cue("punctuation", "!", None, {}, f"{words.exclamations} exclamation mark(s)"))
     if words.caps:
         arousal_boost += min(0.2, 0.05 * words.caps)
         cues.append(cue("caps", "CAPS", None, {}, f"{words.caps} word(s) in capitals"))
+    affect = _compiled.affect if _compiled is not None else affect_python
+    scores, valence, arousal = affect(log_odds, arousal_boost)
+    raw: dict[Emotion, float] = dict(zip(PRIMARY_EMOTIONS, scores, strict=True))
+    return TextScores(raw=raw, valence=valence, arousal=arousal, cues=tuple(cues))
+
+
+def affect_python(log_odds: list[float], arousal_boost: float) -> tuple[list[float], float, float]:
+    """Scores (a sigmoid of each log-odds), valence and arousal: the reference for ``_scan.affect``."""
+    exp = math.exp
+    scores = [0.0 if value < -30.0 else 1.0 / (1.0 + exp(-value)) for value in log_odds]
     # Valence and arousal read the scores past half their threshold, rescaled to 0..1, so weak background
     # evidence moves them little.
     excess = [
@@ -613,8 +634,7 @@ def score_english(text: str) -> TextScores:
         for score, (floor, room) in zip(scores, _excess_floors(), strict=True)
     ]
     valence, arousal = valence_and_arousal(excess, arousal_boost)
-    raw: dict[Emotion, float] = dict(zip(PRIMARY_EMOTIONS, scores, strict=True))
-    return TextScores(raw=raw, valence=valence, arousal=arousal, cues=tuple(cues))
+    return scores, valence, arousal
 
 
 def _word_cue(text: str, feature: _Strong) -> Cue:
@@ -631,3 +651,7 @@ def _excess_floors() -> tuple[tuple[float, float], ...]:
     thresholds = shipped_calibration("en").thresholds
     floors = [thresholds.get(emotion, 0.5) / 2 for emotion in PRIMARY_EMOTIONS]
     return tuple((floor, 1.0 - floor) for floor in floors)
+
+
+# Loaded last: configuring it reads this module's own constants and floors.
+_compiled = _load_compiled()

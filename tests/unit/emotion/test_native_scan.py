@@ -1,9 +1,10 @@
-"""The compiled word scan (``_scan.c``) reads every ASCII text exactly as the Python scan does.
+"""The compiled English scorer parts (``_scan.c``) give exactly what the Python reference gives.
 
 ``word_evidence`` hands ASCII text to the compiled scan when it is built and keeps ``_scan_python`` as the
-reference; results must not depend on whether a machine had a C compiler at install time. Equal means
-equal: the same sums to the last bit, the same strong features with the same values and spans, the same
-rule words, halved ranges, exclamation and capital counts.
+reference; ``score_english`` ends with the compiled ``affect`` or ``affect_python``. Results must not
+depend on whether a machine had a C compiler at install time. Equal means equal: the same sums to the last
+bit, the same strong features with the same values and spans, the same rule words, halved ranges,
+exclamation and capital counts, the same scores, valence and arousal.
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.domain.emotion import english
-from pipeline.domain.emotion.english import WordEvidence, word_evidence
+from pipeline.domain.emotion.english import (
+    WordEvidence,
+    affect_python,
+    python_scan_only,
+    score_english,
+    word_evidence,
+)
 from pipeline.simulation import SimulationConfig, generate
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -114,6 +121,29 @@ def test_native_scan_matches_python_on_every_project_text() -> None:
     assert ascii_count > 1000  # the sets hold English text, so the compiled scan is what is compared
     for text in texts:
         _assert_same(text)
+    compiled = [score_english(text) for text in texts]
+    with python_scan_only():
+        assert [score_english(text) for text in texts] == compiled
+
+
+log_odds = st.lists(st.floats(min_value=-80.0, max_value=80.0), min_size=8, max_size=8)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(log_odds, st.floats(min_value=0.0, max_value=1.5))
+def test_affect_matches_python_on_any_evidence(values: list[float], boost: float) -> None:
+    from pipeline.domain.emotion import _scan
+
+    assert _scan.affect(list(values), boost) == affect_python(list(values), boost)
+
+
+@pytest.mark.parametrize("value", [-30.0, -30.000001, -29.999999, 0.0, -0.0, 700.0, -700.0, 1e-300])
+def test_affect_matches_python_at_the_edges(value: float) -> None:
+    from pipeline.domain.emotion import _scan
+
+    values = [value, -value, 2.0, -2.0, 0.5, -0.5, 30.0, -31.0]
+    for boost in (0.0, 0.2, 1.0, 0.9999999999):
+        assert _scan.affect(list(values), boost) == affect_python(list(values), boost)
 
 
 def test_native_scan_refuses_text_that_is_not_ascii() -> None:
