@@ -74,13 +74,20 @@ def simplified_points(text: str) -> tuple[str, list[int]]:
     return (text, points) if simplified == text else (simplified, code_points(simplified))
 
 
+@cache
+def _simplified_only_exclusive() -> frozenset[str]:
+    """Simplified-only characters that are not also listed as traditional-only (a character counts once,
+    as traditional, when both lists hold it)."""
+    _, traditional_only, simplified_only = _tables()
+    return simplified_only - traditional_only
+
+
 def chinese_script(text: str) -> ChineseScript:
     """``zh-Hant`` when traditional-only characters outnumber simplified-only ones, else ``zh-Hans``."""
-    _, traditional_only, simplified_only = _tables()
-    traditional = simplified = 0
-    for char in text:
-        if char in traditional_only:
-            traditional += 1
-        elif char in simplified_only:
-            simplified += 1
+    traditional_only = _tables()[1]
+    # Most text has no traditional-only character, and then nothing can outnumber the simplified ones.
+    if traditional_only.isdisjoint(text):
+        return "zh-Hans"
+    traditional = sum(map(traditional_only.__contains__, text))
+    simplified = sum(map(_simplified_only_exclusive().__contains__, text))
     return "zh-Hant" if traditional > simplified else "zh-Hans"

@@ -103,15 +103,23 @@ _OTHER_SCRIPTS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
 )
 
 
+# Any character of the scripts in _OTHER_SCRIPTS: most non-ASCII text (Chinese, accented Latin) has none, and
+# one search saves counting each script in turn.
+_ANY_OTHER_SCRIPT: Final = re.compile(
+    "[" + "".join(f"{chr(low)}-{chr(high)}" for script, low, high in _SCRIPT_RANGES if script != "han") + "]"
+)
+
+
 def _script_counts(text: str) -> tuple[dict[str, int], int]:
     """Characters per script (Han, kana, ...) and the number of Latin letters."""
     if text.isascii():
         return {}, len(_LATIN_LETTER.findall(text))
     counts = {"han": len(_HAN.findall(text))}
-    for script, pattern in _OTHER_SCRIPTS:
-        found = len(pattern.findall(text))
-        if found:
-            counts[script] = counts.get(script, 0) + found
+    if _ANY_OTHER_SCRIPT.search(text) is not None:
+        for script, pattern in _OTHER_SCRIPTS:
+            found = len(pattern.findall(text))
+            if found:
+                counts[script] = counts.get(script, 0) + found
     return counts, len(_LATIN_LETTER.findall(text))
 
 

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.domain.emotion.chinese_script import (
+    _tables,
     chinese_script,
     code_points,
     simplified_points,
@@ -61,3 +62,24 @@ def test_simplified_points_agree_with_to_simplified(text: str) -> None:
     assert simplified == to_simplified(text)
     assert points == [ord(char) for char in simplified]
     assert code_points(text) == [ord(char) for char in text]
+
+
+def _script_by_counting(text: str) -> str:
+    """The rule as stated, one character at a time: a character on both lists counts as traditional."""
+    _, traditional_only, simplified_only = _tables()
+    traditional = simplified = 0
+    for char in text:
+        if char in traditional_only:
+            traditional += 1
+        elif char in simplified_only:
+            simplified += 1
+    return "zh-Hant" if traditional > simplified else "zh-Hans"
+
+
+_MARKERS = sorted(_tables()[1])[:40] + sorted(_tables()[2])[:40] + list("的是我好很服务，！ab1")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_MARKERS), max_size=40))
+def test_script_equals_counting_each_character(text: str) -> None:
+    assert chinese_script(text) == _script_by_counting(text)

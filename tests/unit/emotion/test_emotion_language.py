@@ -1,8 +1,18 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipeline.domain.emotion.language import detect_language, normalize_language, resolve_language
+from pipeline.domain.emotion.language import (
+    _HAN,
+    _LATIN_LETTER,
+    _OTHER_SCRIPTS,
+    _script_counts,
+    detect_language,
+    normalize_language,
+    resolve_language,
+)
 
 
 @pytest.mark.parametrize(
@@ -54,3 +64,32 @@ def test_bare_chinese_tag_takes_the_script_from_the_text() -> None:
     assert resolve_language("我對這個服務很不滿意", "zh-CN") == "zh-Hans"
     assert resolve_language("whatever", None) == "en"
     assert resolve_language(None, None) is None
+
+
+# Characters of every script the detector counts, and of none (accented Latin, emoji, punctuation).
+_MIXED = st.text(
+    alphabet=st.sampled_from(
+        list("abcXYZ éü,.!? 123") + list("客服很好谢谢體驗") + list("ありがとうカタ") + list("감사합니다")
+        + list("спасибоіє") + list("ευχαριστώ") + list("شكرا") + list("תודה") + list("धन्यवाद")
+        + list("ขอบคุณ") + ["😡", "👍", "\u3000"]
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MIXED)
+def test_script_counts_count_every_script_as_one_pattern_each_would(text: str) -> None:
+    # The counts skip the per-script patterns when no character of those scripts occurs; they must equal
+    # counting with every pattern.
+    counts, latin = _script_counts(text)
+    if text.isascii():
+        assert counts == {}
+    else:
+        expected = {"han": len(_HAN.findall(text))}
+        for script, pattern in _OTHER_SCRIPTS:
+            found = len(pattern.findall(text))
+            if found:
+                expected[script] = expected.get(script, 0) + found
+        assert counts == expected
+    assert latin == len(_LATIN_LETTER.findall(text))
