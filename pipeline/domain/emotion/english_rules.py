@@ -111,29 +111,39 @@ _LONG_TIME = rf"(?:{_NUMBER}\s+(?:more\s+)?(?:hours?|days?|weeks?|months?)|ages|
 _FAULT_WORD_LIST: Final = (
     "crash crashes crashed crashing cracked cracks shattered smashed snapped ripped dented scratched "
     "scratches chipped stained soaked peeling frayed sagging sags wobbly leaking leaks flooded floods mouldy "
-    "moldy rotten stale defective faulty damaged disconnected unresponsive corrupted wiped broken missing"
+    "moldy rotten stale defective faulty damaged disconnected unresponsive corrupted wiped broken missing "
+    "overheats overheating overheated"
 )
 _FAULT_WORDS: Final = (
     rf"\b(?:{'|'.join(_FAULT_WORD_LIST.split())}|torn(?! between))\b|\bflat (?:tyre|tire)\b|\brings? out\b"
-    r"|\blogs? (?:me|us) out\b|\blocked out\b|\bcut (?:me |us )?off\b"
+    r"|\blogs? (?:me|us) out\b|\blocked out\b|\bcuts? (?:me |us )?off\b|\bcuts out\b|\bdead pixels?\b"
+    r"|\b(?:drops|dropping|dropped) (?:the |my |our )?(?:connection|calls?|signal|wi-?fi|internet|line)\b"
+    r"|\b(?:gets|got|getting|runs|running) (?:so |really |very |too |extremely )hot\b"
     r"|\bbroke (?:down|again|after|within|on (?:the|day)|the first)\b"
     r"|\bkeeps? (?:taking|asking|losing|charging|sending|cancell?ing|deleting|changing|moving|putting)\b"
 )
-_FAULT_KEYS: Final = f"{_FAULT_WORD_LIST} torn flat rings ring logs log locked cut broke keep keeps"
+_FAULT_KEYS: Final = (
+    f"{_FAULT_WORD_LIST} torn flat rings ring logs log locked cut cuts pixel pixels drops dropping dropped "
+    "hot broke keep keeps"
+)
 # The same kind of evidence, each keyed on its own words (a common key word costs a scan of the text):
 # the wrong thing; an expectation cut short; charges for what was never asked for; time it took.
-_WRONG_THING: Final = r"\b(?:the|a|an) wrong \w+"
+_WRONG_THING: Final = (
+    r"\b(?:the|a|an) wrong \w+|\bsomeone else's \w+"
+    r"|\b(?:isn't|is not|wasn't|was not|aren't|are not|weren't|were not) (?:even )?(?:mine|ours)\b"
+)
 _CUT_SHORT: Final = r"\bonly to (?:be|find|get|discover|hear|learn|receive|see|realise|realize|end up)\b"
 _NEVER_ASKED: Final = (
     r"\b(?:i|we) (?:didn't|did not|never) (?:make|made|cause|caused|order|request|requested|authori[sz]e"
-    r"|agree to|sign up for)\b"
+    r"|agree to|sign up for)\b|\bquoted\b[^.!?]{0,50}\b(?:billed|charged|invoiced)\b"
 )
 _TIME_IT_TOOK: Final = (
     rf"\btook (?:you |them |your \w+ )?(?:over |more than |nearly |almost |about )?{_NUMBER}"
     r" (?:whole )?(?:days?|weeks?|months?)\b"
     rf"|\b(?:has|have|it's) taken (?:over |more than |nearly |almost |about )?{_NUMBER}"
     r" (?:days?|weeks?|months?)\b"
-    r"|\b(?:waiting|chasing|trying|asking)\b[^.!?]{0,40}\bsince\b"
+    r"|\b(?:waiting|chasing|trying|asking|under review|pending|outstanding|unresolved|under investigation"
+    r"|in progress)\b[^.!?]{0,40}\bsince\b"
 )
 _STATED_FAULTS: Final = (_FAULT_WORDS, _WRONG_THING, _CUT_SHORT, _NEVER_ASKED, _TIME_IT_TOOK)
 _FAULT_WEIGHTS: Final[_Weights] = {"anger": 2.2, "sadness": 1.0}
@@ -288,7 +298,9 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
     (
         r"\b(?:was|were|been) (?:promised|assured|guaranteed)\b|\b(?:was|were) supposed to "
         r"(?:arrive|be|come|get|call|ship|deliver)\b|\byou (?:said|promised|told me) (?:it|that|this|you|i"
-        r"|they|the)\b",
+        r"|they|the)\b|\b(?:told|tells|said|says) (?:me |us )?one thing\b|\bcontradict(?:s|ed|ing|ory)?\b"
+        r"|\b(?:each|every) (?:agent|advisor|adviser|person|one|time)\b[^.!?]{0,40}\b(?:a )?different "
+        r"(?:answer|story|thing|reason|price|date)\b",
         {"anger": 1.8, "sadness": 0.6},
     ),
     (
@@ -619,7 +631,9 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
     ),
     (
         r"\bbut (?:i|we) (?:had )?(?:already |clearly |definitely )?(?:paid|followed|cancell?ed|returned"
-        r"|confirmed|booked|was told|were told)\b(?! you)",
+        r"|confirmed|booked|was told|were told)\b(?! you)"
+        r"|\bpaid (?:extra )?for\b[^.!?]{0,30}\b(?:and|but) (?:(?:was|were) (?:put|told)|still|never|didn't"
+        r"|did not|wasn't|weren't|haven't|have not|hasn't|has not)\b",
         {"anger": 2.6, "sadness": 0.6},
     ),
     (
@@ -708,7 +722,7 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
         r"(?:arrived|received|heard back|fixed|repaired|refunded|delivered|replaced|rang|replied|responded"
         r"|answered|turned up|showed up|shown up|happened|updated|processed|resolved|explained|told"
         r"|informed|apologi[sz]ed|honou?red|credited|collected|cleaned|activated|listened|helped|bothered"
-        r"|improved|materiali[sz]ed)\b",
+        r"|improved|materiali[sz]ed|appeared|cleared|gone through|come through)\b",
         {"anger": 2.6, "sadness": 0.8},
     ),
     # Blame put on the company or its people: you lost it, your driver threw it.
@@ -739,7 +753,9 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
         r"|booked"
         r"|expected|was promised|were promised)\b|\b(?:came|arrived|delivered|sent|got) (?:with )?(?:a |an "
         r"|the )?different \w+(?: \w+)? (?:than|from|to what) (?:i|we)\b"
-        r"|\bordered (?:a |an |the )?\w+ (?:and|but) (?:got|received|was sent|they sent)\b",
+        r"|\bordered (?:a |an |the |some )?\w+(?: \w+){0,2} (?:and|but) (?:got|received|was sent|were sent"
+        r"|they sent)\b(?! (?:it|them|everything|all|my|our|in|on|within|the next|the same|next|same|quickly"
+        r"|fast|early|promptly)\b)",
         {"anger": 3.0, "sadness": 0.6},
     ),
     (
@@ -1009,7 +1025,8 @@ IDIOM_KEYS: Final[tuple[str, ...]] = (
     "showed shown show turned turn came come arrived",
     "stopped stops quit turn switch power fell keep keeps",
     "wrong",
-    "promised assured guaranteed supposed said told",
+    "promised assured guaranteed supposed said told tells says contradict contradicts contradicted "
+    "contradicting contradictory different",
     "warning notice explanation notification telling informing asking consent permission approval",
     "charged billed hidden",
     "never",
@@ -1094,7 +1111,7 @@ IDIOM_KEYS: Final[tuple[str, ...]] = (
     "arrived received heard fixed repaired refunded delivered replaced rang replied responded answered "
     "turned showed shown happened updated processed resolved explained told informed apologised apologized "
     "honoured honored credited collected cleaned activated listened helped bothered improved "
-    "materialised materialized",
+    "materialised materialized appeared cleared through",
     "lost broke damaged forgot ignored deleted overcharged dropped threw messed mixed refused denied lied "
     "blocked wiped ruined scratched spilled spilt hung cut sold cancelled canceled closed double misplaced",
     "heard nothing",
@@ -1104,9 +1121,9 @@ IDIOM_KEYS: Final[tuple[str, ...]] = (
     "poor",
     "down impressed satisfied happy",
     _FAULT_KEYS,
-    "wrong",
+    "wrong else's mine ours",
     "only",
-    "make made cause caused order request requested authorise authorize agree sign",
+    "make made cause caused order request requested authorise authorize agree sign quoted",
     "took taken since",
     "mistake fault error accidentally accident messed mixed",
     "lost broke dropped forgot forgotten damaged misplaced spilled spilt cracked smashed locked wrong",

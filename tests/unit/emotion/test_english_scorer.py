@@ -304,3 +304,42 @@ def test_an_idiom_that_opens_a_contrast_is_not_halved_by_it() -> None:
     ]
     assert cue.text == "despite having"
     assert cue.note is None
+
+
+def _bad(text: str) -> bool:
+    from pipeline.domain.emotion.engine import load_engine
+    from pipeline.domain.experience import judge_experience
+
+    return judge_experience(load_engine().analyze(text, "en"), text=text).experience == "bad"
+
+
+@pytest.mark.parametrize(
+    ("complaint", "not_one"),
+    [
+        # 1.6.0: each complaint beside the sentence its rule must leave alone.
+        ("The speaker cuts out every few minutes.", "Can I cut out the middleman and order direct?"),
+        ("My laptop overheats whenever I open two tabs.",
+         "Is it normal that the phone gets so hot while charging?"),
+        ("The monitor came with dead pixels in the corner.", "Do you check monitors for dead pixels?"),
+        ("The wifi keeps dropping the connection at night.", "Please drop the parcel at the back door."),
+        ("The delivery was for number 12, it isn't even mine.",
+         "That bag isn't mine, could you help me find mine?"),
+        ("I was quoted 200 for the repair and charged 340.",
+         "Could I be quoted for the repair before you start?"),
+        ("My complaint has been pending since the end of August.",
+         "We've been customers since 2010 and love it."),
+        ("I ordered a blue mountain bike and received a red road bike.",
+         "I ordered a coffee table and received it this morning, thanks."),
+        ("The compensation you agreed to has not appeared in my account.",
+         "The compensation appeared in my account today, thank you."),
+        ("Each advisor gives me a different answer about my pension.",
+         "Each advisor was lovely, thank you for a different kind of service."),
+        ("The receptionist told me one thing and the email said another.",
+         "The receptionist told me about the spa, which sounds great."),
+        ("I paid for next-day delivery and still had to wait a week.",
+         "I paid for the upgrade and was given a lovely room."),
+    ],
+)
+def test_the_1_6_0_complaints_read_bad_and_their_neighbours_do_not(complaint: str, not_one: str) -> None:
+    assert _bad(complaint)
+    assert not _bad(not_one)

@@ -92,6 +92,17 @@ BAD_MISHAPS = [
     "The insurance company keeps asking for documents I've already sent.",
     "We waited forty minutes for our table despite having a booking.",
     "The zip broke the first time I used the suitcase.",
+    # 1.6.0 (round 8 of the set): a connection that drops, someone else's thing, quoted then billed, pending
+    # since, not what was ordered, what never appeared, contradicting answers, paid for and then put last
+    "The new router drops the connection every evening around eight.",
+    "The pharmacy gave me someone else's prescription.",
+    "I was quoted 40 pounds on the phone and then billed 95.",
+    "My insurance claim has been 'under review' since June.",
+    "We ordered a king size duvet and got a single.",
+    "The refund you confirmed last month has not appeared on my card.",
+    "Your agent told me one thing and the manager told me the exact opposite.",
+    "I paid for priority boarding and was put in the last group.",
+    "The tablet's screen has a line of dead pixels straight out of the box.",
 ]
 NOT_BAD_MISHAPS = [
     "Please cancel the order I placed this morning, I ordered the wrong colour by mistake.",
