@@ -19,8 +19,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from pipeline.domain.emotion import compiled
 from pipeline.domain.emotion.engine import load_engine
-from pipeline.domain.emotion.english import native_scan_loaded, python_scan_only
 from pipeline.evaluation.datasets import iter_rows
 
 MAX_CHARS = 200
@@ -110,13 +110,13 @@ def main() -> None:
         "texts": len(texts),
         "mean_chars": round(sum(map(len, texts)) / len(texts), 1),
         "engine": f"{engine.info.name} {engine.info.version}",
-        "english_scan": "compiled" if native_scan_loaded() else "python (the compiled scan is not built)",
+        "engine_build": "compiled" if compiled.loaded() else "python (the compiled helpers are not built)",
         "engine_texts_per_cpu_second": round(per_cpu_second),
         "engine_texts_per_second": round(per_wall_second),
     }
-    if native_scan_loaded():
+    if compiled.loaded():
         # The same engine as an install without a C compiler runs it, in the same run.
-        with python_scan_only():
+        with compiled.python_only():
             python_per_cpu_second, _ = _rate(engine.analyze, texts, args.seconds)
         results["engine_python_scan_texts_per_cpu_second"] = round(python_per_cpu_second)
     try:

@@ -79,7 +79,7 @@ def _run(args: argparse.Namespace) -> int:
     engine = processor.enricher.engine.info
     checks: dict[str, Any] = {
         "emotion_engine": engine.model_dump(),
-        "english_scan": _english_scan(),
+        "emotion_engine_build": _engine_build(),
         "journeys": list(components.journeys.journey_names),
         "playbook": {"source": playbook.source, "rules": len(playbook.rules)},
         "kafka": "connected" if args.kafka else "not checked (add --kafka)",
@@ -94,7 +94,7 @@ def _run(args: argparse.Namespace) -> int:
     console.print(settings_table(settings))
     console.print(
         f"emotion engine  {engine.name} {engine.version}\n"
-        f"english scan    {checks['english_scan']}\n"
+        f"engine build    {checks['emotion_engine_build']}\n"
         f"journeys        {', '.join(components.journeys.journey_names)}\n"
         f"playbook        {playbook.source} ({len(playbook.rules)} rules)\n"
         f"kafka           {checks['kafka']}\n"
@@ -103,12 +103,12 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _english_scan() -> str:
-    """Whether the default engine scans English with its compiled module, which an install without a C
-    compiler leaves out: same results, about a quarter fewer texts per second."""
-    from pipeline.domain.emotion.english import native_scan_loaded
+def _engine_build() -> str:
+    """Whether the emotion engine runs its compiled helpers, which an install without a C compiler leaves
+    out: same results, about a quarter fewer texts per second."""
+    from pipeline.domain.emotion import compiled
 
-    if native_scan_loaded():
+    if compiled.loaded() and compiled.active():
         return "compiled"
     return "python (installed without a C compiler: same results, slower)"
 

@@ -72,20 +72,20 @@ def test_json_parses_and_holds_the_effective_settings(
     assert settings["kafka"]["sasl_password"] is None
     assert set(document["checks"]["journeys"]) >= {"ecommerce", "travel", "telecom", "banking"}
     assert document["checks"]["kafka"].startswith("not checked")
-    assert document["checks"]["english_scan"] in {
+    assert document["checks"]["emotion_engine_build"] in {
         "compiled", "python (installed without a C compiler: same results, slower)"
     }
 
 
-def test_says_when_english_is_scanned_in_python(capsys: pytest.CaptureFixture[str]) -> None:
-    from pipeline.domain.emotion.english import python_scan_only
+def test_says_when_the_engine_runs_without_its_compiled_helpers(capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeline.domain.emotion import compiled
 
-    with python_scan_only():
+    with compiled.python_only():
         assert main(["check-config", "--json"]) == 0
-        said = json.loads(capsys.readouterr().out)["checks"]["english_scan"]
+        said = json.loads(capsys.readouterr().out)["checks"]["emotion_engine_build"]
         assert main(["check-config"]) == 0
     assert said.startswith("python (installed without a C compiler")
-    assert "english scan    python" in capsys.readouterr().out
+    assert "engine build    python" in capsys.readouterr().out
 
 
 def test_the_table_names_each_variable(capsys: pytest.CaptureFixture[str]) -> None:

@@ -559,6 +559,53 @@ affect(PyObject *self, PyObject *args)
     return Py_BuildValue("(Ndd)", scores, (positive - negative) / (positive + negative + damping), arousal);
 }
 
+/* round(x, 4) for a list of floats, exactly as the builtin rounds each. The builtin goes through a correctly
+ * rounded decimal string; the integer nearest x * 10000 is the same digit string whenever x * 10000 is not
+ * within 1e-6 of a half (its rounding error is below 1e-9 for |x| < 100), and that integer divided by 10000
+ * is then the double the builtin returns. Near a half, or for large, infinite or NaN values, the builtin
+ * decides. */
+static PyObject *builtin_round = NULL;
+
+static PyObject *
+round4(PyObject *self, PyObject *values)
+{
+    if (!PyList_Check(values)) {
+        PyErr_SetString(PyExc_TypeError, "round4 takes a list of floats");
+        return NULL;
+    }
+    if (builtin_round == NULL) {
+        builtin_round = PyDict_GetItemString(PyEval_GetBuiltins(), "round");
+        if (builtin_round == NULL) {
+            PyErr_SetString(PyExc_RuntimeError, "the builtin round is not available");
+            return NULL;
+        }
+        Py_INCREF(builtin_round);
+    }
+    Py_ssize_t count = PyList_GET_SIZE(values);
+    PyObject *out = PyList_New(count);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *value = PyList_GET_ITEM(values, i), *item = NULL;
+        if (PyFloat_CheckExact(value)) {
+            double scaled = PyFloat_AS_DOUBLE(value) * 10000.0;
+            if (fabs(scaled) < 1000000.0) {
+                double nearest = nearbyint(scaled);
+                if (fabs(fabs(scaled - nearest) - 0.5) > 1e-6)
+                    item = PyFloat_FromDouble(nearest / 10000.0);
+            }
+        }
+        if (item == NULL && !PyErr_Occurred())
+            item = PyObject_CallFunction(builtin_round, "Oi", value, 4);
+        if (item == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyList_SET_ITEM(out, i, item);
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
      "configure(cue_min, half, caps_weight, elongation_weight, negation_scope, negates, contrasts_before, "
@@ -570,6 +617,7 @@ static PyMethodDef methods[] = {
      "configure_affect(floors, valence_weights, arousal_weights, damping): the constants of affect(), set once."},
     {"affect", affect, METH_VARARGS,
      "affect(log_odds, arousal_boost) -> (scores, valence, arousal): score_english's last step."},
+    {"round4", round4, METH_O, "round4(values) -> [round(value, 4) for value in values], faster."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -13,14 +13,14 @@ import gzip
 import json
 import math
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from itertools import islice
 from typing import Any, Final, NamedTuple
 
+from pipeline.domain.emotion import compiled
 from pipeline.domain.emotion.affect import (
     AROUSAL_BY_INDEX,
     VALENCE_BY_INDEX,
@@ -395,33 +395,15 @@ class CompiledParts(NamedTuple):
 def _load_compiled() -> CompiledParts | None:
     """The compiled scan, configured with this module's constants; None where it was not built (it is
     optional: a machine without a C compiler installs the package without it)."""
-    try:
-        from pipeline.domain.emotion import _scan  # noqa: PLC0415
-    except ImportError:
+    native = compiled.module()
+    if native is None:
         return None
-    _scan.configure(
+    native.configure(
         CUE_MIN_EVIDENCE, _HALF, CAPS_WEIGHT, ELONGATION_WEIGHT, NEGATION_SCOPE,
         NEGATES, CONTRASTS_BEFORE, CONTRASTS_WITHIN, GLUE, IDIOM_KEY,
     )
-    _scan.configure_affect(_excess_floors(), VALENCE_BY_INDEX, AROUSAL_BY_INDEX, VALENCE_DAMPING)
-    return CompiledParts(_scan.scan, _scan.affect)
-
-
-def native_scan_loaded() -> bool:
-    """Whether the compiled ``_scan`` module scores English (see ``word_evidence`` and ``score_english``)."""
-    return _compiled is not None
-
-
-@contextmanager
-def python_scan_only() -> Iterator[None]:
-    """Every text scored in Python while inside, as on an install without the compiled module (the
-    speed benchmark measures both in one run)."""
-    global _compiled  # noqa: PLW0603 (the switch is this module's own, set only here)
-    loaded, _compiled = _compiled, None
-    try:
-        yield
-    finally:
-        _compiled = loaded
+    native.configure_affect(_excess_floors(), VALENCE_BY_INDEX, AROUSAL_BY_INDEX, VALENCE_DAMPING)
+    return CompiledParts(native.scan, native.affect)
 
 
 @dataclass(slots=True)
@@ -654,4 +636,12 @@ def _excess_floors() -> tuple[tuple[float, float], ...]:
 
 
 # Loaded last: configuring it reads this module's own constants and floors.
-_compiled = _load_compiled()
+_loaded = _compiled = _load_compiled()
+
+
+def _use_compiled(enabled: bool) -> None:
+    global _compiled  # noqa: PLW0603 (compiled.python_only's switch for this module)
+    _compiled = _loaded if enabled else None
+
+
+compiled.on_switch(_use_compiled)

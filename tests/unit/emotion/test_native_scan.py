@@ -10,18 +10,21 @@ exclamation and capital counts, the same scores, valence and arousal.
 from __future__ import annotations
 
 import json
+import math
 import shutil
+import struct
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.domain.emotion import english
+from pipeline.domain.emotion import compiled, english
+from pipeline.domain.emotion.assembly import round4_python
+from pipeline.domain.emotion.engine import load_engine
 from pipeline.domain.emotion.english import (
     WordEvidence,
     affect_python,
-    python_scan_only,
     score_english,
     word_evidence,
 )
@@ -29,7 +32,7 @@ from pipeline.simulation import SimulationConfig, generate
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
-if not english.native_scan_loaded():
+if not compiled.loaded():
     if shutil.which("cc") or shutil.which("gcc"):
         pytest.fail(
             "a C compiler is here but pipeline.domain.emotion._scan is not built: reinstall the package "
@@ -121,9 +124,12 @@ def test_native_scan_matches_python_on_every_project_text() -> None:
     assert ascii_count > 1000  # the sets hold English text, so the compiled scan is what is compared
     for text in texts:
         _assert_same(text)
-    compiled = [score_english(text) for text in texts]
-    with python_scan_only():
-        assert [score_english(text) for text in texts] == compiled
+    scored = [score_english(text) for text in texts]
+    engine = load_engine()
+    analyzed = [engine.analyze(text) for text in texts]
+    with compiled.python_only():
+        assert [score_english(text) for text in texts] == scored
+        assert [engine.analyze(text) for text in texts] == analyzed
 
 
 log_odds = st.lists(st.floats(min_value=-80.0, max_value=80.0), min_size=8, max_size=8)
@@ -152,3 +158,30 @@ def test_native_scan_refuses_text_that_is_not_ascii() -> None:
     model = english.english_model()
     with pytest.raises(ValueError, match="ASCII"):
         _scan.scan("café", "café", False, model.words, model.negated, model.negated_weights, model.bias)
+
+
+def _same_double(first: float, second: float) -> bool:
+    return struct.pack("<d", first) == struct.pack("<d", second) or (math.isnan(first) and math.isnan(second))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=12))
+def test_round4_matches_the_builtin_on_any_float(values: list[float]) -> None:
+    from pipeline.domain.emotion import _scan
+
+    assert all(map(_same_double, _scan.round4(values), round4_python(values)))
+
+
+def test_round4_matches_the_builtin_at_and_beside_every_half() -> None:
+    from pipeline.domain.emotion import _scan
+
+    # Every value x.xxxx5 in [-2, 2], the doubles on either side of it, the halves that are exact in binary
+    # (0.03125) and signed zeros: where a rounding shortcut would go wrong if anywhere.
+    halves = [(k + 0.5) / 10_000 for k in range(-20_000, 20_000)]
+    values = [
+        *halves,
+        *(math.nextafter(value, math.inf) for value in halves),
+        *(math.nextafter(value, -math.inf) for value in halves),
+        0.03125, -0.03125, 0.0, -0.0, 1e-300, -1e-300, 99.99995, 1e20,
+    ]
+    assert all(map(_same_double, _scan.round4(values), round4_python(values)))
