@@ -2,7 +2,7 @@
 
 Measures the default engine (``analyze`` per text, full result with evidence) and, in the same run on the
 same texts, the English lexicon anchor (NRC word lookup) so the figure can be read against a reference
-on the same machine; and the engine once more with its English scan in Python, as an install without a C
+on the same machine; and the engine once more without its compiled helpers, as an install without a C
 compiler runs it. Texts come from JSONL files given with ``--data`` (their ``text`` field), or from a
 small built-in bilingual customer-service set.
 
