@@ -304,6 +304,10 @@ scan(PyObject *self, PyObject *args)
                 PyObject *entry = PyDict_GetItemWithError(entries, word);
                 if (entry == NULL && PyErr_Occurred())
                     goto error;
+                if (entry != NULL && (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 4)) {
+                    PyErr_SetString(PyExc_TypeError, "a word entry must be a 4-tuple");
+                    goto error;
+                }
                 PyObject *own = entry != NULL ? PyTuple_GET_ITEM(entry, 0) : Py_None;
                 if (own != Py_None && add_row(&rows, strong, own, 1.0, start, end, 0) < 0)
                     goto error;

@@ -185,3 +185,16 @@ def test_round4_matches_the_builtin_at_and_beside_every_half() -> None:
         0.03125, -0.03125, 0.0, -0.0, 1e-300, -1e-300, 99.99995, 1e20,
     ]
     assert all(map(_same_double, _scan.round4(values), round4_python(values)))
+
+
+def test_native_scan_refuses_malformed_model_entries() -> None:
+    # The compiled scan reads the model's tuples directly; a malformed entry is an error, never a crash.
+    from pipeline.domain.emotion import _scan
+
+    bias = (0.0,) * 8
+    with pytest.raises(TypeError, match="4-tuple"):
+        _scan.scan("a !", "a !", False, {"!": "not a tuple"}, {}, lambda word: None, bias)
+    with pytest.raises(TypeError, match="4-tuple"):
+        _scan.scan("a b", "a b", False, {"a": (None, None)}, {}, lambda word: None, bias)
+    with pytest.raises(TypeError, match="tuple of floats"):
+        _scan.scan("a", "a", False, {}, {}, lambda word: None, (0.0,))
