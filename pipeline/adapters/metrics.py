@@ -228,7 +228,7 @@ class PipelineMetrics:
             Gauge(
                 "build_info",
                 "Always 1; the labels say what is running.",
-                ["version", "engine", "engine_version", "python"],
+                ["version", "engine", "engine_version", "python", "engine_build"],
                 namespace=NAMESPACE,
                 registry=registry,
             )
@@ -376,11 +376,17 @@ class PipelineMetrics:
         _remove_if_present(self._consumer_lag, topic, str(partition))
 
     def set_build_info(
-        self, version: str, engine: str, engine_version: str, python: str | None = None
+        self,
+        version: str,
+        engine: str,
+        engine_version: str,
+        python: str | None = None,
+        engine_build: str = "compiled",
     ) -> None:
         """Publish what is running; ``python`` defaults to this interpreter's version."""
         self._build_info.clear()
-        self._build_info.labels(version, engine, engine_version, python or platform.python_version()).set(1)
+        python = python or platform.python_version()
+        self._build_info.labels(version, engine, engine_version, python, engine_build).set(1)
 
     def set_ready(self, ready: bool) -> None:
         """1 when connected and recovered, else 0."""

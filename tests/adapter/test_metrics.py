@@ -188,12 +188,18 @@ def test_build_info_has_one_series_with_the_latest_labels(
     metrics: PipelineMetrics, registry: CollectorRegistry
 ) -> None:
     metrics.set_build_info("0.1.0", "lexicon", "1.0", python="3.11.7")
-    metrics.set_build_info("0.2.0", "lexicon", "1.1", python="3.11.7")
+    metrics.set_build_info("0.2.0", "lexicon", "1.1", python="3.11.7", engine_build="python")
 
     assert label_values(registry, "build_info", "version") == {"0.2.0"}
     assert (
         value(
-            registry, "build_info", version="0.2.0", engine="lexicon", engine_version="1.1", python="3.11.7"
+            registry,
+            "build_info",
+            version="0.2.0",
+            engine="lexicon",
+            engine_version="1.1",
+            python="3.11.7",
+            engine_build="python",
         )
         == 1
     )
