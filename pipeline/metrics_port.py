@@ -48,15 +48,10 @@ class MetricsRecorder(Protocol):
         """Stop reporting lag for a partition this worker no longer owns (after a rebalance)."""
 
     def set_build_info(
-        self,
-        version: str,
-        engine: str,
-        engine_version: str,
-        python: str | None = None,
-        engine_build: str = "compiled",
+        self, version: str, engine: str, engine_version: str, python: str | None = None
     ) -> None:
-        """What is running: product version, emotion engine and its version, Python version, and whether
-        the engine runs its compiled helpers (``compiled``) or their Python references (``python``)."""
+        """What is running: product version, emotion engine and its version, Python version (and, derived
+        by the recorder, whether the engine runs its compiled helpers)."""
 
     def set_ready(self, ready: bool) -> None:
         """Whether the worker is connected and has recovered its state."""
@@ -98,12 +93,7 @@ class NullMetrics:
         """Record nothing."""
 
     def set_build_info(
-        self,
-        version: str,
-        engine: str,
-        engine_version: str,
-        python: str | None = None,
-        engine_build: str = "compiled",
+        self, version: str, engine: str, engine_version: str, python: str | None = None
     ) -> None:
         """Record nothing."""
 

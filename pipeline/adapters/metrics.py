@@ -18,6 +18,7 @@ from typing import Final, TypeVar, get_args
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.metrics import MetricWrapperBase
 
+from pipeline.domain.emotion import compiled
 from pipeline.domain.labels import Experience
 from pipeline.domain.records import DEAD_LETTER_KINDS, AlertTransition, RiskLevel
 from pipeline.metrics_port import MetricsRecorder, NullMetrics
@@ -376,17 +377,13 @@ class PipelineMetrics:
         _remove_if_present(self._consumer_lag, topic, str(partition))
 
     def set_build_info(
-        self,
-        version: str,
-        engine: str,
-        engine_version: str,
-        python: str | None = None,
-        engine_build: str = "compiled",
+        self, version: str, engine: str, engine_version: str, python: str | None = None
     ) -> None:
-        """Publish what is running; ``python`` defaults to this interpreter's version."""
+        """Publish what is running; ``python`` defaults to this interpreter's version, ``engine_build`` is
+        whether the engine runs its compiled helpers (``compiled.build``)."""
         self._build_info.clear()
         python = python or platform.python_version()
-        self._build_info.labels(version, engine, engine_version, python, engine_build).set(1)
+        self._build_info.labels(version, engine, engine_version, python, compiled.build()).set(1)
 
     def set_ready(self, ready: bool) -> None:
         """1 when connected and recovered, else 0."""

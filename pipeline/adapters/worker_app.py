@@ -37,7 +37,6 @@ from pipeline.adapters.topic_admin import contributions_topic_name, ensure_topic
 from pipeline.adapters.web import attach_operations
 from pipeline.assembly import Components, assemble
 from pipeline.config import Settings
-from pipeline.domain.emotion import compiled
 from pipeline.domain.journeys.catalog import load_journeys
 from pipeline.logging_setup import worker_logging_config
 
@@ -71,13 +70,7 @@ def build_worker(settings: Settings, registry: CollectorRegistry | None = None) 
     metrics = PipelineMetrics(registry, {name: catalog.stage_names(name) for name in catalog.journey_names})
     components = assemble(settings, metrics, journeys=catalog)
     engine_info = components.processor.enricher.engine.info
-    metrics.set_build_info(
-        __version__,
-        engine_info.name,
-        engine_info.version,
-        platform.python_version(),
-        engine_build="compiled" if compiled.loaded() else "python",
-    )
+    metrics.set_build_info(__version__, engine_info.name, engine_info.version, platform.python_version())
 
     def topic(name: str, **options: Any) -> faust.TopicT:
         return app.topic(name, key_type=bytes, value_type=bytes, partitions=partitions, **options)

@@ -38,19 +38,10 @@ def round4_python(values: list[float]) -> list[float]:
     return [round(value, 4) for value in values]
 
 
-_native = compiled.module()
-_compiled_round4: Callable[[list[float]], list[float]] | None = None if _native is None else _native.round4
-# Rounding the eight scores, valence and arousal of every result one by one cost about a tenth of a short
-# text's time; the compiled helper rounds them in one call, to the same doubles.
-_round4 = _compiled_round4 or round4_python
-
-
-def _use_compiled(enabled: bool) -> None:
-    global _round4  # noqa: PLW0603 (compiled.python_only's switch for this module)
-    _round4 = (_compiled_round4 if enabled else None) or round4_python
-
-
-compiled.on_switch(_use_compiled)
+_NATIVE = compiled.module()
+# Rounding the eight scores, valence and arousal of every result one by one cost about 5% of a short text's
+# instructions; the compiled helper rounds them in one call, to the same doubles.
+_ROUND4: Final[Callable[[list[float]], list[float]] | None] = None if _NATIVE is None else _NATIVE.round4
 
 
 def _selected_cues(scores: dict[Emotion, float], selected: Sequence[SelectedEmotion]) -> list[Cue]:
@@ -148,7 +139,8 @@ def assemble(
         band = band_name(dominant, intensity)
 
     # The scores in PRIMARY_EMOTIONS order, then valence and arousal, rounded in one call.
-    rounded = _round4([*scores.values(), min(1.0, max(-1.0, valence)), min(1.0, max(0.0, arousal))])
+    round4 = _ROUND4 if _ROUND4 is not None and compiled.active() else round4_python
+    rounded = round4([*scores.values(), min(1.0, max(-1.0, valence)), min(1.0, max(0.0, arousal))])
     return construct(
         EmotionResult,
         {

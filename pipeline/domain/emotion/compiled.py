@@ -1,16 +1,18 @@
 """The engine's compiled helpers (``_scan.c``) and the switch that runs their Python references instead.
 
 The package builds ``_scan`` where a C compiler is there (it is optional to pip); every compiled function has
-a Python reference with the same results, held to them by tests. Modules that use a compiled function
-register a switch, so that ``python_only`` runs the whole engine as an install without the compiler would
-(the speed benchmark measures both in one run; ``check-config`` says which one a worker runs).
+a Python reference with the same results, held to them by tests. Modules that use a compiled function ask
+``active()`` before each use, so that ``python_only`` runs the whole engine as an install without the
+compiler would (the speed benchmark measures both in one run; ``check-config`` and the ``build_info`` metric
+say which one a worker runs).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from types import ModuleType
+from typing import Literal
 
 
 def _import() -> ModuleType | None:
@@ -22,7 +24,6 @@ def _import() -> ModuleType | None:
 
 
 _module = _import()
-_switches: list[Callable[[bool], None]] = []
 _active = True
 
 
@@ -37,13 +38,13 @@ def loaded() -> bool:
 
 
 def active() -> bool:
-    """False inside ``python_only``."""
-    return _active
+    """Whether the compiled helpers are to be used: built, and not inside ``python_only``."""
+    return _active and _module is not None
 
 
-def on_switch(switch: Callable[[bool], None]) -> None:
-    """Call ``switch(False)`` when ``python_only`` starts and ``switch(True)`` when it ends."""
-    _switches.append(switch)
+def build() -> Literal["compiled", "python"]:
+    """What the engine runs now: its compiled helpers or their Python references."""
+    return "compiled" if active() else "python"
 
 
 @contextmanager
@@ -51,11 +52,7 @@ def python_only() -> Iterator[None]:
     """Every compiled helper replaced by its Python reference while inside."""
     global _active  # noqa: PLW0603 (the switch is this module's own)
     _active = False
-    for switch in _switches:
-        switch(False)
     try:
         yield
     finally:
         _active = True
-        for switch in _switches:
-            switch(True)

@@ -419,15 +419,15 @@ class WordEvidence:
     halved: list[tuple[int, int]]
 
 
-def word_evidence(text: str, *, native: bool = True) -> WordEvidence:
+def word_evidence(text: str) -> WordEvidence:
     """Tokenize and score in one pass: the bias plus each word's and word pair's weights times its value.
 
     Reads text exactly as ``english_tokens.read_tokens`` does (training's featurizer; a test holds the two
     to the same sums), without building the token list: a word's entry (weights, pairs, modifier flags)
     comes from one dict lookup. A contrast word ("but") halves the clause before it after the fact, so
     the clause's rows are rescaled then; halving is exact in binary floating point, so sums are unchanged.
-    ASCII text is scanned by the compiled ``_scan`` module when it is built (``native``), else by
-    ``_scan_python``; a test holds the two to the same output.
+    ASCII text is scanned by the compiled ``_scan`` module when it is active (``compiled.active``), else
+    by ``_scan_python``; a test holds the two to the same output.
     """
     model = english_model()
     lowered = text.lower()
@@ -437,8 +437,8 @@ def word_evidence(text: str, *, native: bool = True) -> WordEvidence:
         lowered = lowered.replace("’", "'")
     lowered = without_false_negation(lowered)
     caps_text = CAPS_WORD.search(text) is not None
-    if native and _compiled is not None and lowered.isascii():
-        found = _compiled.scan(
+    if _COMPILED is not None and lowered.isascii() and compiled.active():
+        found = _COMPILED.scan(
             lowered, text, caps_text, model.words, model.negated, model.negated_weights, model.bias
         )
         return WordEvidence(*found)
@@ -599,7 +599,7 @@ def score_english(text: str) -> TextScores:
     if words.caps:
         arousal_boost += min(0.2, 0.05 * words.caps)
         cues.append(cue("caps", "CAPS", None, {}, f"{words.caps} word(s) in capitals"))
-    affect = _compiled.affect if _compiled is not None else affect_python
+    affect = _COMPILED.affect if _COMPILED is not None and compiled.active() else affect_python
     scores, valence, arousal = affect(log_odds, arousal_boost)
     raw: dict[Emotion, float] = dict(zip(PRIMARY_EMOTIONS, scores, strict=True))
     return TextScores(raw=raw, valence=valence, arousal=arousal, cues=tuple(cues))
@@ -636,12 +636,4 @@ def _excess_floors() -> tuple[tuple[float, float], ...]:
 
 
 # Loaded last: configuring it reads this module's own constants and floors.
-_loaded = _compiled = _load_compiled()
-
-
-def _use_compiled(enabled: bool) -> None:
-    global _compiled  # noqa: PLW0603 (compiled.python_only's switch for this module)
-    _compiled = _loaded if enabled else None
-
-
-compiled.on_switch(_use_compiled)
+_COMPILED: Final = _load_compiled()
