@@ -191,6 +191,13 @@ append_span(PyObject *list, Py_ssize_t start, Py_ssize_t end)
     return append_new(list, Py_BuildValue("(nn)", start, end));
 }
 
+/* Whether word[i] is the third or later of a run of equal word characters. */
+static inline int
+extends_run(const char *word, Py_ssize_t i)
+{
+    return i >= 2 && word[i] != '\'' && word[i] == word[i - 1] && word[i] == word[i - 2];
+}
+
 /* A word with its runs of three or more equal characters cut to two (english_tokens.ELONGATED), or NULL
  * with no error set when it has none. */
 static PyObject *
@@ -198,7 +205,7 @@ shortened(const char *word, Py_ssize_t length)
 {
     int found = 0;
     for (Py_ssize_t i = 2; i < length && !found; i++)
-        found = word[i] != '\'' && word[i] == word[i - 1] && word[i] == word[i - 2];
+        found = extends_run(word, i);
     if (!found)
         return NULL;
     char *buffer = PyMem_Malloc(length);
@@ -208,9 +215,8 @@ shortened(const char *word, Py_ssize_t length)
     }
     Py_ssize_t out = 0;
     for (Py_ssize_t i = 0; i < length; i++) {
-        if (i >= 2 && word[i] != '\'' && word[i - 1] == word[i] && word[i - 2] == word[i])
-            continue; /* the third or later of a run */
-        buffer[out++] = word[i];
+        if (!extends_run(word, i))
+            buffer[out++] = word[i];
     }
     PyObject *result = PyUnicode_FromStringAndSize(buffer, out);
     PyMem_Free(buffer);
@@ -223,6 +229,30 @@ ends_with_nt(const char *word, Py_ssize_t length)
     if (length < 3 || word[length - 3] != 'n' || word[length - 2] != '\'' || word[length - 1] != 't')
         return 0;
     return 1; /* the apostrophe is in the word, as _negative_contraction asks */
+}
+
+/* A word's entry in the model: (weights or None, followers or None, flags, factor). */
+static int
+check_entry(PyObject *entry)
+{
+    if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 4) {
+        PyErr_SetString(PyExc_TypeError, "a word entry must be a 4-tuple");
+        return -1;
+    }
+    return 0;
+}
+
+/* The pair the previous word forms with this one, if the model weighs it, at the mean of their values. */
+static int
+add_pair(Rows *rows, PyObject *strong, PyObject *followers, PyObject *word, double previous_value,
+         double value, Py_ssize_t previous_start, Py_ssize_t end)
+{
+    if (followers == NULL)
+        return 0;
+    PyObject *pair = PyDict_GetItemWithError(followers, word);
+    if (pair == NULL)
+        return PyErr_Occurred() ? -1 : 0;
+    return add_row(rows, strong, pair, (previous_value + value) / 2, previous_start, end, 0);
 }
 
 static PyObject *
@@ -304,21 +334,13 @@ scan(PyObject *self, PyObject *args)
                 PyObject *entry = PyDict_GetItemWithError(entries, word);
                 if (entry == NULL && PyErr_Occurred())
                     goto error;
-                if (entry != NULL && (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 4)) {
-                    PyErr_SetString(PyExc_TypeError, "a word entry must be a 4-tuple");
+                if (entry != NULL && check_entry(entry) < 0)
                     goto error;
-                }
                 PyObject *own = entry != NULL ? PyTuple_GET_ITEM(entry, 0) : Py_None;
                 if (own != Py_None && add_row(&rows, strong, own, 1.0, start, end, 0) < 0)
                     goto error;
-                if (followers != NULL) {
-                    PyObject *pair = PyDict_GetItemWithError(followers, word);
-                    if (pair == NULL && PyErr_Occurred())
-                        goto error;
-                    if (pair != NULL &&
-                        add_row(&rows, strong, pair, (previous_value + 1.0) / 2, previous_start, end, 0) < 0)
-                        goto error;
-                }
+                if (add_pair(&rows, strong, followers, word, previous_value, 1.0, previous_start, end) < 0)
+                    goto error;
                 Py_CLEAR(word);
             }
             if (c != ',' && c != ':') {
@@ -359,10 +381,8 @@ scan(PyObject *self, PyObject *args)
             const char *w = (const char *)PyUnicode_DATA(word);
             flags = ends_with_nt(w, length) ? f_negates : 0;
         } else {
-            if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 4) {
-                PyErr_SetString(PyExc_TypeError, "a word entry must be a 4-tuple");
+            if (check_entry(entry) < 0)
                 goto error;
-            }
             found = PyTuple_GET_ITEM(entry, 0);
             found = found == Py_None ? NULL : Py_NewRef(found);
             next_followers = PyTuple_GET_ITEM(entry, 1);
@@ -423,14 +443,8 @@ scan(PyObject *self, PyObject *args)
         if (found != NULL && add_row(&rows, strong, found, value, start, end, negated) < 0)
             goto error;
         Py_CLEAR(found);
-        if (followers != NULL) {
-            PyObject *pair = PyDict_GetItemWithError(followers, word);
-            if (pair == NULL && PyErr_Occurred())
-                goto error;
-            if (pair != NULL &&
-                add_row(&rows, strong, pair, (previous_value + value) / 2, previous_start, end, 0) < 0)
-                goto error;
-        }
+        if (add_pair(&rows, strong, followers, word, previous_value, value, previous_start, end) < 0)
+            goto error;
         Py_CLEAR(word);
         followers = next_followers;
         previous_value = value;
