@@ -300,7 +300,7 @@ def test_an_idiom_that_opens_a_contrast_is_not_halved_by_it() -> None:
     [cue] = [
         cue
         for cue in score_english("We waited forty minutes for our table despite having a booking.").cues
-        if cue.kind == "idiom"
+        if cue.kind == "idiom" and cue.text.startswith("despite")
     ]
     assert cue.text == "despite having"
     assert cue.note is None
@@ -341,5 +341,46 @@ def _bad(text: str) -> bool:
     ],
 )
 def test_the_1_6_0_complaints_read_bad_and_their_neighbours_do_not(complaint: str, not_one: str) -> None:
+    assert _bad(complaint)
+    assert not _bad(not_one)
+
+
+@pytest.mark.parametrize(
+    ("complaint", "not_one"),
+    [
+        # 1.7.0: each complaint beside the sentence its rule must leave alone.
+        ("The recycling lorry missed our road again this week.",
+         "I missed the delivery yesterday, can I rebook it?"),
+        ("The plumber was booked for 10am and showed up at 4.",
+         "The plumber was booked for 10am and showed up at 10, great work."),
+        ("The same fault has come back after the repair.",
+         "Is the fault likely to come back after the repair?"),
+        ("I posted the form on Monday and it's Friday, still nothing.",
+         "I posted the form on Monday, when will it arrive?"),
+        ("I cancelled in time but was billed for the month anyway.",
+         "I was billed for the month, which is fine anyway."),
+        ("I keep getting reminders for a bill I already paid.",
+         "Can you send me a reminder before the bill is due?"),
+        ("You charged me for a delivery that never happened.",
+         "There is no charge if we never collect it, right?"),
+        ("The engineer came yesterday and the house is still cold.",
+         "Is the fridge supposed to feel cold on the outside?"),
+        ("The receptionist kept us waiting for an hour with no explanation.",
+         "I kept waiting for the update to finish, it works now."),
+        ("The manual is only in French.", "Is the manual only in French?"),
+        ("The deposit came back, but only half the amount.",
+         "I'd like to pay half the amount now and the rest later."),
+        ("My gas bill is much higher than the meter reading.",
+         "Why would a bill be higher than the estimate?"),
+        ("My voucher code keeps getting rejected at checkout.",
+         "My voucher code was not rejected this time, thanks."),
+        ("Nobody from your team has been out to look at the damp.",
+         "Nobody from the council needs to visit, it is sorted."),
+        ("The roof still leaks despite three reports to the landlord.",
+         "Despite three reports of bad weather, the flight left on time."),
+        ("The delayed train made us miss the wedding.", "The delayed parcel turned up today, no harm done."),
+    ],
+)
+def test_the_1_7_0_complaints_read_bad_and_their_neighbours_do_not(complaint: str, not_one: str) -> None:
     assert _bad(complaint)
     assert not _bad(not_one)

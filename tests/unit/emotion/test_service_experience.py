@@ -103,6 +103,16 @@ BAD_MISHAPS = [
     "Your agent told me one thing and the manager told me the exact opposite.",
     "I paid for priority boarding and was put in the last group.",
     "The tablet's screen has a line of dead pixels straight out of the box.",
+    # 1.7.0 (round 9): a street skipped, a time not kept, a fault back, a charge for what was never done,
+    # kept waiting, a refund cut, a code rejected, nobody came despite reports
+    "The bin men have skipped our street three weeks running.",
+    "We booked the removal van for nine and it turned up at two.",
+    "The garage kept my car for a week and the warning light is back on.",
+    "The vet charged us for a scan that was never done.",
+    "I was kept waiting at the desk for forty minutes with a booking confirmation in my hand.",
+    "The refund came through, but for half the amount.",
+    "The discount code in your email is rejected at checkout every time.",
+    "Nobody from the council has been to look at the leak despite four reports.",
 ]
 NOT_BAD_MISHAPS = [
     "Please cancel the order I placed this morning, I ordered the wrong colour by mistake.",
@@ -111,6 +121,7 @@ NOT_BAD_MISHAPS = [
     "I'd like to return the shoes, they're a bit too small.",
     "I accidentally ordered two, can I cancel one?",
     "I need to cancel my gym membership because I'm moving abroad.",
+    "The delayed parcel turned up today, no harm done.",
 ]
 
 BAD_ZH = [
