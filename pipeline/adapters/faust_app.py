@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import socket
+from collections.abc import Coroutine
 from datetime import timedelta
 from functools import cached_property
 from typing import Any, Final, cast
@@ -21,12 +24,26 @@ from pipeline.adapters.consumer_guards import (
     seek_committed_or_earliest,
 )
 from pipeline.adapters.kafka_security import faust_credentials
+from pipeline.adapters.metadata_backoff import pace_failed_metadata_updates
 from pipeline.config import Settings, WorkerSettings
 
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
 
+log = logging.getLogger(__name__)
+
 
 _PRODUCER_BUFFER_UNBOUNDED: Final = 1_000_000
+# How long each step of a stopping worker waits for the broker: the last offset commit, the last records'
+# acknowledgements, the consumer thread leaving the group. Faust waits without a bound for the first, up
+# to 20 minutes (its producer request timeout) for the second and 60 s for the third, so a worker stopped
+# during a broker outage outlived any grace period. What is cut short is what a crash cuts short: records
+# whose batch was not committed are read again, and state is written only once its changelog records are
+# acknowledged (``deliveries``), so reading them again applies nothing twice.
+STOP_WAIT_SECONDS: Final = 10.0
+_AFTER_A_STOP_CUT_SHORT: Final = (
+    "the records read since the last commit will be processed again from the committed offset, "
+    "which applies nothing twice"
+)
 
 
 class PipelineApp(faust.App):
@@ -39,6 +56,7 @@ class PipelineApp(faust.App):
 
     def _new_consumer(self) -> ConsumerT:
         consumer = super()._new_consumer()
+        stop_within(consumer, STOP_WAIT_SECONDS, "the last offset commit did not complete")
         if self.fetch_min_bytes is not None and self.fetch_max_wait_ms is not None:
             fetch_in_batches(consumer, self.fetch_min_bytes, self.fetch_max_wait_ms)
         guarded = count_current_acks_only(self, consumer)
@@ -55,7 +73,16 @@ class PipelineApp(faust.App):
         # already wait for every write of a batch to be acknowledged before it completes, which bounds the
         # buffer at one batch's writes.
         producer.buffer.max_messages = _PRODUCER_BUFFER_UNBOUNDED
+        stop_within(producer, STOP_WAIT_SECONDS, "the broker did not acknowledge the last records")
         return producer
+
+    async def _producer_flush(self, logger: Any) -> None:
+        if not await finished_within(super()._producer_flush(logger), STOP_WAIT_SECONDS):
+            log.warning(
+                "the broker did not acknowledge the last records within %.0f s of stopping: %s",
+                STOP_WAIT_SECONDS,
+                _AFTER_A_STOP_CUT_SHORT,
+            )
 
     @cached_property
     def offset_order(self) -> OffsetOrder:
@@ -68,10 +95,41 @@ class PipelineApp(faust.App):
         await super()._on_partitions_assigned(assigned, generation_id)
 
 
+async def finished_within(step: Coroutine[Any, Any, None], seconds: float) -> bool:
+    """Run ``step`` for at most ``seconds``; past that, cancel it and return False without waiting for it.
+
+    Not ``asyncio.wait_for``: that waits for the cancelled step to finish, and Faust's commit, waiting on
+    the producer's flush, did not finish on being cancelled (seen: a stop that hung for minutes).
+    """
+    task = asyncio.ensure_future(step)
+    done, _ = await asyncio.wait({task}, timeout=seconds)
+    if done:
+        task.result()  # its exception, if any, is the caller's
+        return True
+    task.cancel()
+    return False
+
+
+def stop_within(service: Any, seconds: float, left_undone: str) -> None:
+    """Bound what a stopping consumer or producer waits for the broker (its last commit, its last
+    acknowledgements, its thread leaving the group) to ``seconds``; past that, log what was left undone."""
+    on_stop = service.on_stop
+
+    async def on_stop_within() -> None:
+        if not await finished_within(on_stop(), seconds):
+            log.warning("%s within %.0f s of stopping: %s", left_undone, seconds, _AFTER_A_STOP_CUT_SHORT)
+
+    service.on_stop = on_stop_within
+    thread = getattr(service, "_thread", None)
+    if thread is not None:
+        thread.shutdown_timeout = seconds
+
+
 def create_app(settings: Settings) -> faust.App:
     """A Faust app with raw byte topics (our own codec decodes), at-least-once, and the configured store."""
     worker = settings.worker
     worker.workdir.mkdir(parents=True, exist_ok=True)
+    pace_failed_metadata_updates()
     app = PipelineApp(
         worker.app_id,
         broker=[f"kafka://{server}" for server in settings.kafka.servers],
