@@ -35,7 +35,7 @@ from pipeline.adapters.rocksdb_memory import MIB, RocksDBBudget, memory_allocato
 from pipeline.adapters.table_stores import BytesTable, WindowIndex
 from pipeline.adapters.topic_admin import contributions_topic_name, ensure_topics
 from pipeline.adapters.web import attach_operations
-from pipeline.assembly import Components, assemble
+from pipeline.assembly import Components, assemble, warm_up
 from pipeline.config import Settings
 from pipeline.domain.journeys.catalog import load_journeys
 from pipeline.logging_setup import worker_logging_config
@@ -69,6 +69,7 @@ def build_worker(settings: Settings, registry: CollectorRegistry | None = None) 
     catalog = load_journeys(settings.journeys.paths)
     metrics = PipelineMetrics(registry, {name: catalog.stage_names(name) for name in catalog.journey_names})
     components = assemble(settings, metrics, journeys=catalog)
+    warm_up(components.processor.enricher)
     engine_info = components.processor.enricher.engine.info
     metrics.set_build_info(__version__, engine_info.name, engine_info.version, platform.python_version())
 
@@ -266,9 +267,9 @@ def tables_recovered(app: faust.App, order: OffsetOrder, poll_seconds: float = 0
 def freeze_after_first_recovery(app: faust.App) -> None:
     """Move what is alive once the first assignment is recovered out of the garbage collector's way.
 
-    By then the lexicons, model weights, journeys, Faust's and aiokafka's machinery (most of a worker's
-    130,000 tracked objects) are loaded and live as long as the process; every full collection would walk
-    them again. Frozen objects are still freed by reference counting, only no longer scanned for cycles.
+    By then the lexicons, model weights (loaded by ``warm_up`` in ``build_worker``, not by the first
+    record), journeys, Faust's and aiokafka's machinery (most of a worker's 130,000 tracked objects) are
+    loaded and live as long as the process; every full collection would walk them again. Frozen objects are still freed by reference counting, only no longer scanned for cycles.
     """
     frozen = False
 
