@@ -269,7 +269,8 @@ def freeze_after_first_recovery(app: faust.App) -> None:
 
     By then the lexicons, model weights (loaded by ``warm_up`` in ``build_worker``, not by the first
     record), journeys, Faust's and aiokafka's machinery (most of a worker's 130,000 tracked objects) are
-    loaded and live as long as the process; every full collection would walk them again. Frozen objects are still freed by reference counting, only no longer scanned for cycles.
+    loaded and live as long as the process; every full collection would walk them again. Frozen objects
+    are still freed by reference counting, only no longer scanned for cycles.
     """
     frozen = False
 
