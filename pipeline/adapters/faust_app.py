@@ -40,6 +40,7 @@ _PRODUCER_BUFFER_UNBOUNDED: Final = 1_000_000
 # whose batch was not committed are read again, and state is written only once its changelog records are
 # acknowledged (``deliveries``), so reading them again applies nothing twice.
 STOP_WAIT_SECONDS: Final = 10.0
+_UNACKNOWLEDGED: Final = "the broker did not acknowledge the last records"
 _AFTER_A_STOP_CUT_SHORT: Final = (
     "the records read since the last commit will be processed again from the committed offset, "
     "which applies nothing twice"
@@ -73,16 +74,12 @@ class PipelineApp(faust.App):
         # already wait for every write of a batch to be acknowledged before it completes, which bounds the
         # buffer at one batch's writes.
         producer.buffer.max_messages = _PRODUCER_BUFFER_UNBOUNDED
-        stop_within(producer, STOP_WAIT_SECONDS, "the broker did not acknowledge the last records")
+        stop_within(producer, STOP_WAIT_SECONDS, _UNACKNOWLEDGED)
         return producer
 
     async def _producer_flush(self, logger: Any) -> None:
         if not await finished_within(super()._producer_flush(logger), STOP_WAIT_SECONDS):
-            log.warning(
-                "the broker did not acknowledge the last records within %.0f s of stopping: %s",
-                STOP_WAIT_SECONDS,
-                _AFTER_A_STOP_CUT_SHORT,
-            )
+            _stop_cut_short(_UNACKNOWLEDGED, STOP_WAIT_SECONDS)
 
     @cached_property
     def offset_order(self) -> OffsetOrder:
@@ -110,6 +107,10 @@ async def finished_within(step: Coroutine[Any, Any, None], seconds: float) -> bo
     return False
 
 
+def _stop_cut_short(left_undone: str, seconds: float) -> None:
+    log.warning("%s within %.0f s of stopping: %s", left_undone, seconds, _AFTER_A_STOP_CUT_SHORT)
+
+
 def stop_within(service: Any, seconds: float, left_undone: str) -> None:
     """Bound what a stopping consumer or producer waits for the broker (its last commit, its last
     acknowledgements, its thread leaving the group) to ``seconds``; past that, log what was left undone."""
@@ -117,7 +118,7 @@ def stop_within(service: Any, seconds: float, left_undone: str) -> None:
 
     async def on_stop_within() -> None:
         if not await finished_within(on_stop(), seconds):
-            log.warning("%s within %.0f s of stopping: %s", left_undone, seconds, _AFTER_A_STOP_CUT_SHORT)
+            _stop_cut_short(left_undone, seconds)
 
     service.on_stop = on_stop_within
     thread = getattr(service, "_thread", None)
