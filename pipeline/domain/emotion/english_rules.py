@@ -158,7 +158,7 @@ _FAULT_BACK: Final = (
 )
 _CHARGED_NEVER_DONE: Final = (
     r"\b(?:charged|billed|invoiced|fined|(?:a|the) (?:\w+ )?(?:fine|bill|charge|penalty|fee|invoice))\b"
-    r"[^.!?]{0,40}?\b(?:(?:i|we)(?:'ve| have)? never|that (?:was|were) (?:never|not)|that (?:wasn't|weren't"
+    r"[^.!?]{0,40}?(?<!\bif )(?<!\bwhen )\b(?:(?:i|we)(?:'ve| have)? never|that (?:was|were) (?:never|not)|that (?:wasn't|weren't"
     r"|never))\b"
 )
 _ONLY_FOREIGN_LANGUAGE: Final = (
@@ -251,7 +251,8 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
     (r"\b(?:i )?(?:want|demand|need) (?:a |my )?(?:full )?refund\b", {"anger": 2.0, "disgust": 0.8}),
     (
         r"\bnever (?:again|buying|ordering|using|coming back)\b"
-        r"|\b(?:i|i'll|i will|i'd|we|we'll|we will) never "
+        # Not a condition: "is there a fee if I never use the card?"
+        r"|(?<!\bif )(?<!\bwhen )\b(?:i|i'll|i will|i'd|we|we'll|we will) never "
         r"(?:\w+ )?(?:order|buy|shop|use|book|fly|stay|come back|go back|return|recommend|deal|trust)\w*\b",
         {"disgust": 2.6, "anger": 1.8},
     ),

@@ -379,6 +379,8 @@ def test_the_1_6_0_complaints_read_bad_and_their_neighbours_do_not(complaint: st
         ("The roof still leaks despite three reports to the landlord.",
          "Despite three reports of bad weather, the flight left on time."),
         ("The delayed train made us miss the wedding.", "The delayed parcel turned up today, no harm done."),
+        # A condition is not a vow: "if I never use it" is neither churn talk nor a charge for nothing.
+        ("I will never use your app again.", "Is there a fee if I never use the card?"),
     ],
 )
 def test_the_1_7_0_complaints_read_bad_and_their_neighbours_do_not(complaint: str, not_one: str) -> None:
