@@ -10,7 +10,9 @@ is rendered without the input values it would otherwise quote.
 from __future__ import annotations
 
 import logging
+import time
 import traceback
+from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Final
@@ -32,6 +34,7 @@ CONTEXT_FIELDS: Final[tuple[str, ...]] = (
     "first_offset",
     "topics",
     "partitions",
+    "repeated",
 )
 
 _SCALARS: Final = (str, int, float, bool, type(None))
@@ -87,6 +90,44 @@ def _safe_value(value: object) -> object:
     return str(value)[:_MAX_FIELD_CHARS]
 
 
+class CollapseKafkaClientRepeats(logging.Filter):
+    """Lets the first of identical Kafka client lines through, then one per ``window_s`` with how many like
+    it were held back (``repeated``).
+
+    While a broker is unreachable the client logs the same failed connection and metadata update some 20
+    times a second, for as long as the outage lasts; one line per window says the same. Only the Kafka
+    client libraries' loggers are collapsed: the worker's own lines (a dead letter per record, with its
+    offset) always pass.
+    """
+
+    LOGGERS: Final[tuple[str, ...]] = ("aiokafka", "kafka")
+
+    def __init__(self, window_s: float = 10.0, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.window_s = window_s
+        self._clock = clock
+        # (logger, level, message) -> (when the last line passed, lines held back since)
+        self._recent: dict[tuple[str, int, str], tuple[float, int]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.partition(".")[0] not in self.LOGGERS:
+            return True
+        key = (record.name, record.levelno, record.getMessage())
+        now = self._clock()
+        passed = self._recent.get(key)
+        if passed is not None and now - passed[0] < self.window_s:
+            self._recent[key] = (passed[0], passed[1] + 1)
+            return False
+        if passed is not None and passed[1]:
+            record.repeated = passed[1]
+        self._recent[key] = (now, 0)
+        if len(self._recent) > 1024:
+            self._recent = {
+                seen: entry for seen, entry in self._recent.items() if now - entry[0] < self.window_s
+            }
+        return True
+
+
 def worker_logging_config(level: str) -> dict[str, Any]:
     """A ``logging.config.dictConfig`` mapping: JSON lines on standard error at ``level``.
 
@@ -97,8 +138,14 @@ def worker_logging_config(level: str) -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": f"{__name__}.JsonLogFormatter"}},
+        "filters": {"kafka_client_repeats": {"()": f"{__name__}.CollapseKafkaClientRepeats"}},
         "handlers": {
-            "json": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
+            "json": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["kafka_client_repeats"],
+                "stream": "ext://sys.stderr",
+            },
         },
         "root": {"level": level.upper(), "handlers": ["json"]},
     }

@@ -18,7 +18,12 @@ from pydantic import ValidationError
 
 from pipeline.config import load_settings
 from pipeline.domain.event import InteractionEvent
-from pipeline.logging_setup import CONTEXT_FIELDS, JsonLogFormatter, worker_logging_config
+from pipeline.logging_setup import (
+    CONTEXT_FIELDS,
+    CollapseKafkaClientRepeats,
+    JsonLogFormatter,
+    worker_logging_config,
+)
 
 SECRET_TEXT = "my card 4111 1111 1111 1111 was charged twice, I am furious"
 # Defined here, not on the line that raises: tracebacks quote the source line, and this test checks data.
@@ -184,3 +189,40 @@ def test_a_warning_level_worker_keeps_debug_records_unmade(
 
     assert logging.getLogger().level == root_level
     assert logging.getLogger("aiokafka.producer.producer").isEnabledFor(logging.DEBUG) is spinner
+
+
+def _client_line(message: str, *args: object, name: str = "aiokafka") -> logging.LogRecord:
+    return logging.LogRecord(name, logging.ERROR, __file__, 1, message, args, None)
+
+
+def test_a_kafka_client_line_repeated_during_an_outage_passes_once_per_window() -> None:
+    now = [0.0]
+    collapse = CollapseKafkaClientRepeats(window_s=10.0, clock=lambda: now[0])
+    failed = "Unable connect to node with id %s: %s"
+    passed = []
+    for tick in range(200):  # 20 a second for 10 s, as aiokafka logs them while the broker is away
+        now[0] = tick / 20
+        line = _client_line(failed, 1, "[Errno 111] Connect call failed")
+        if collapse.filter(line):
+            passed.append(line)
+    assert len(passed) == 1
+    now[0] = 10.0
+    after_the_window = _client_line(failed, 1, "[Errno 111] Connect call failed")
+    assert collapse.filter(after_the_window)
+    assert formatted(after_the_window)["repeated"] == 199
+    assert "repeated" not in formatted(passed[0])
+
+
+def test_different_client_lines_and_the_workers_own_lines_are_not_collapsed() -> None:
+    collapse = CollapseKafkaClientRepeats(window_s=10.0, clock=lambda: 0.0)
+    assert collapse.filter(_client_line("Unable to update metadata from %s", [1]))
+    assert collapse.filter(_client_line("Unable to update metadata from %s", [2]))
+    assert collapse.filter(_client_line("Unable to update metadata from %s", [1], name="kafka.client"))
+    for offset in range(3):  # a dead letter per record, same message, different offsets: all kept
+        assert collapse.filter(record("dead-lettered a record: %s", "validation", offset=offset))
+
+
+def test_the_worker_config_collapses_client_repeats_on_its_handler() -> None:
+    config = worker_logging_config("INFO")
+    assert config["handlers"]["json"]["filters"] == ["kafka_client_repeats"]
+    assert config["filters"]["kafka_client_repeats"]["()"].endswith(CollapseKafkaClientRepeats.__name__)

@@ -158,8 +158,8 @@ _FAULT_BACK: Final = (
 )
 _CHARGED_NEVER_DONE: Final = (
     r"\b(?:charged|billed|invoiced|fined|(?:a|the) (?:\w+ )?(?:fine|bill|charge|penalty|fee|invoice))\b"
-    r"[^.!?]{0,40}?(?<!\bif )(?<!\bwhen )\b(?:(?:i|we)(?:'ve| have)? never|that (?:was|were) (?:never|not)|that (?:wasn't|weren't"
-    r"|never))\b"
+    r"[^.!?]{0,40}?(?<!\bif )(?<!\bwhen )\b(?:(?:i|we)(?:'ve| have)? never|that (?:was|were) (?:never|not)"
+    r"|that (?:wasn't|weren't|never))\b"
 )
 _ONLY_FOREIGN_LANGUAGE: Final = (
     r"\b(?:instructions|manual|menu|letter|website|app|form|contract|label|leaflet|guide|paperwork"
