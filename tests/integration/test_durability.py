@@ -366,19 +366,19 @@ def test_a_worker_stopped_during_a_broker_outage_exits_and_loses_nothing(
     broker = local_kafka.start(directory, watch_pid=os.getpid())
     outage: list[BaseException] = []
 
-    def kill_and_bring_back() -> None:
+    def stop_and_bring_back() -> None:
         try:
             local_kafka.restart(directory, down_s=OUTAGE_FOR_A_STOP_S, watch_pid=os.getpid())
         except BaseException as error:  # reported by the test thread below
             outage.append(error)
 
+    restarting = threading.Thread(target=stop_and_bring_back)
     try:
         deployment = Deployment(broker.bootstrap, unique, tmp_path, start_worker)
         deployment.produce(records)
         first = deployment.worker("a")
         deployment.wait_processed(EVENTS // 4, first)
 
-        restarting = threading.Thread(target=kill_and_bring_back)
         restarting.start()
         time.sleep(4)  # the broker is gone and the worker has noticed
         before = cpu_seconds(first.process.pid)
@@ -402,4 +402,6 @@ def test_a_worker_stopped_during_a_broker_outage_exits_and_loses_nothing(
             f"{outage_cpu:.2f} cores used while the broker was away"
         )
     finally:
+        if restarting.is_alive():  # a failure above: let the broker come back before it is stopped for good
+            restarting.join()
         local_kafka.stop(directory)
