@@ -30,8 +30,7 @@ from kafka.structs import TopicPartition
 
 from pipeline.devtools import local_kafka
 from pipeline.devtools.local_kafka import free_port
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+from pipeline.devtools.processes import cpu_seconds
 
 
 def load_average() -> list[float]:
@@ -80,17 +79,6 @@ def describe_machine() -> dict[str, Any]:
         "aiokafka": _version("aiokafka"),
         "rocksdict": _version("rocksdict"),
     }
-
-
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a process so far (Linux /proc), 0.0 once it is gone."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    # Fields 14 and 15 of stat(5) are utime and stime; index 0 here is field 3.
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
 @dataclass(frozen=True)

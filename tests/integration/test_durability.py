@@ -36,6 +36,7 @@ from pipeline.assembly import assemble
 from pipeline.config import load_settings
 from pipeline.devtools import local_kafka
 from pipeline.devtools.local_kafka import free_port
+from pipeline.devtools.processes import cpu_seconds
 from pipeline.domain.codec import encode
 from pipeline.metrics_port import NullMetrics
 from pipeline.replay import ReplayRun, ReplaySinks, record_key
@@ -342,12 +343,6 @@ def test_broker_down_mid_stream_loses_nothing(
 OUTAGE_FOR_A_STOP_S = 75.0
 # Before the pacing, a worker with records in flight kept a whole core busy for the whole outage.
 OUTAGE_CPU_AT_MOST = 0.5
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def test_a_worker_stopped_during_a_broker_outage_exits_and_loses_nothing(
