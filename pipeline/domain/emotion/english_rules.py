@@ -177,6 +177,12 @@ _STATED_COMPLAINTS: Final[tuple[tuple[str, _Weights], ...]] = (
     (_ONLY_FOREIGN_LANGUAGE, {"anger": 2.2, "sadness": 0.8}),
     (_BILL_ABOVE, {"anger": 2.6, "surprise": 0.6}),
 )
+# Everything counted only when stated: the faults in one word or phrase, then these.
+_STATED_ONLY: Final[tuple[tuple[str, _Weights], ...]] = (
+    *_STATED_COMPLAINTS,
+    *((pattern, _FAULT_WEIGHTS) for pattern in _STATED_FAULTS),
+)
+_STATED_ONLY_PATTERNS: Final = frozenset(pattern for pattern, _ in _STATED_ONLY)
 
 _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
     (
@@ -877,8 +883,7 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
         {"anger": 2.6, "sadness": 0.8},
     ),
     (r"\bno harm done\b", {"joy": 2.4, "trust": 1.6}),
-    *_STATED_COMPLAINTS,
-    *((pattern, _FAULT_WEIGHTS) for pattern in _STATED_FAULTS),
+    *_STATED_ONLY,
     # The customer's own slip is not the company's failure.
     (
         r"\b(?:by mistake|my (?:own )?(?:mistake|fault|error)|(?:i|we) accidentally|by accident"
@@ -1047,7 +1052,7 @@ COMPLAINT_IDIOMS: Final[frozenset[int]] = frozenset(
 STATED_ONLY_IDIOMS: Final[frozenset[int]] = frozenset(
     index
     for index, (pattern, _) in enumerate(_IDIOMS)
-    if pattern in _STATED_FAULTS or any(pattern == stated for stated, _ in _STATED_COMPLAINTS)
+    if pattern in _STATED_ONLY_PATTERNS
 )
 # The praising idioms ("thanks a million"), with the joy and trust they add: sarcasm when a complaint follows.
 PRAISE_IDIOMS: Final[dict[int, tuple[float, float]]] = {
