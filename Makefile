@@ -41,6 +41,7 @@ DATA ?= ../shared/data/dev
 train-en: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[training]'
 	$(BIN)/python training/train_en.py --goemotions $(DATA)/emotion-en-goemotions-train.jsonl.gz --xed $(DATA)/emotion-en-xed-dev.jsonl.gz
+	$(BIN)/python training/train_en_complaints.py --goemotions $(DATA)/emotion-en-goemotions-train.jsonl.gz
 
 train-zh: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[training]'

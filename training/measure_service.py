@@ -17,7 +17,6 @@ the text says, so the text rules show in the first count.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -30,12 +29,9 @@ from pipeline.domain.emotion.engine import load_engine
 from pipeline.evaluation.datasets import iter_rows
 from pipeline.evaluation.metrics import PolarityTally
 from pipeline.evaluation.predictors import EnginePredictor, Row
+from pipeline.evaluation.splits import tuning_half
 from pipeline.metrics_port import NullMetrics
 from pipeline.simulation import SimulationConfig, generate
-
-
-def tuning_half(row: dict[str, Any]) -> bool:
-    return hashlib.sha1(str(row["id"]).encode("utf-8")).digest()[0] % 2 == 0
 
 
 def service_set(path: Path, predictor: EnginePredictor) -> dict[str, dict[str, Any]]:
@@ -53,7 +49,7 @@ def part_of(row: dict[str, Any]) -> str:
     measured, so only a round's figure before the rules it prompted is a measure of generalisation)."""
     if "round" in row:
         return f"round {row['round']}"
-    return "tuning half" if tuning_half(row) else "other half"
+    return "tuning half" if tuning_half(str(row["id"])) else "other half"
 
 
 def simulated_stories(customers: int, seed: int) -> dict[str, dict[str, int]]:

@@ -18,7 +18,7 @@ from pipeline.domain.emotion.language import resolve_language
 from pipeline.evaluation.datasets import dataset_name, iter_rows
 from pipeline.evaluation.metrics import EmotionTally, PolarityTally
 from pipeline.evaluation.predictors import Predictor, Row
-from pipeline.evaluation.splits import TRAINING_FILES, used_in_training
+from pipeline.evaluation.splits import TRAINING_FILES, complaint_training_row, used_in_training
 
 CHUNK_ROWS = 512
 
@@ -72,7 +72,9 @@ def evaluate_file(path: Path, predictors: Sequence[Predictor], limit: int | None
     def held_out() -> Iterator[dict[str, Any]]:
         nonlocal excluded
         for row in iter_rows(path):
-            if used_in_training(str(row.get("source", "")), str(row.get("id", ""))):
+            if used_in_training(str(row.get("source", "")), str(row.get("id", ""))) or complaint_training_row(
+                name, row
+            ):
                 excluded += 1
                 continue
             yield row

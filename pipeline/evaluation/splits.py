@@ -46,3 +46,25 @@ def training_role(source: str, row_id: str) -> str:
     if row_bucket in split[1]:
         return "calibrate"
     return "heldout"
+
+
+# The English complaint reading (``training/train_en_complaints.py``) learns from the project's own service
+# sets but never from these parts, which stay measures of text it never saw: three rounds of the mishap set
+# (round 5, written after the 1.4.0 rules, round 10, after 1.7.0, and round 11, before the reading) and the
+# half of the polarity set that no rule was written from.
+COMPLAINT_HOLDOUT_ROUNDS: Final = frozenset({5, 10, 11})
+
+
+def tuning_half(row_id: str) -> bool:
+    """The half of a service set read while writing rules (ids whose SHA-1 first byte is even)."""
+    return hashlib.sha1(row_id.encode("utf-8")).digest()[0] % 2 == 0
+
+
+def complaint_training_row(set_name: str, row: dict[str, object]) -> bool:
+    """Whether the complaint reading trains on this row of a service set (``cs_en_mishaps``,
+    ``cs_en_polarity``, or ``cs_en_sincere``, which was written for it)."""
+    if set_name == "cs_en_mishaps":
+        return row.get("round") not in COMPLAINT_HOLDOUT_ROUNDS
+    if set_name == "cs_en_polarity":
+        return tuning_half(str(row["id"]))
+    return set_name == "cs_en_sincere"

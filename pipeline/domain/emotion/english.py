@@ -28,6 +28,7 @@ from pipeline.domain.emotion.affect import (
     valence_and_arousal,
 )
 from pipeline.domain.emotion.calibration import shipped_calibration
+from pipeline.domain.emotion.english_complaints import read_complaint
 from pipeline.domain.emotion.english_rules import (
     COMPLAINT_IDIOMS,
     CONTRAST_WEIGHT,
@@ -214,6 +215,8 @@ class RuleFindings:
 
     arousal_boost: float = 0.0
     complaint_starts: list[int] = field(default_factory=list)
+    # Whether a complaint idiom matched inside a question ("where is my order?").
+    complaint_asked: bool = False
     # Positive idioms ("thanks a million"): where they end and the joy and trust they added.
     praise: list[tuple[int, int, float, float]] = field(default_factory=list)
     # Spans of the sarcasm markers, whose praise is already read as sarcasm.
@@ -261,6 +264,8 @@ def _add_rule_evidence(
                 if index in COMPLAINT_IDIOMS:
                     if stated:
                         found.complaint_starts.append(span[0])
+                    else:
+                        found.complaint_asked = True
                 elif index in PRAISE_IDIOMS:
                     found.praise.append((*span, *PRAISE_IDIOMS[index]))
     if words.rule_flags & SARCASM_KEY:
@@ -336,6 +341,7 @@ def _rule_cue(
     halved: list[tuple[int, int]],
     log_odds: list[float],
     stated: bool,
+    note: str | None = None,
 ) -> Cue:
     """Add one idiom or sarcasm match's evidence, halved per contrast around it, and return its cue."""
     start, end = span
@@ -353,9 +359,10 @@ def _rule_cue(
         if floor is not None and added > 0.0 and index in _NEGATIVE_INDEXES:
             log_odds[index] = max(log_odds[index], floor[index] + added)
     if factor == 1.0:
-        return cue(kind, text[start:end], span, dict(weights))
+        return cue(kind, text[start:end], span, dict(weights), note)
     shown = {emotion: round(weight * factor, 2) for emotion, weight in weights.items()}
-    return cue(kind, text[start:end], span, shown, f"weight x{factor:.2f}")
+    halving = f"weight x{factor:.2f}"
+    return cue(kind, text[start:end], span, shown, f"{note}, {halving}" if note else halving)
 
 
 _NEGATIVE_INDEXES: Final = frozenset(PRIMARY_EMOTIONS.index(emotion) for emotion in NEGATIVE_EMOTIONS)
@@ -586,6 +593,10 @@ def score_english(text: str) -> TextScores:
     log_odds = words.log_odds
     rule_cues: list[Cue] = []
     found = _add_rule_evidence(text, words, log_odds, rule_cues)
+    if not found.complaint_starts and not found.complaint_asked:
+        learned = _learned_complaint(text, words.halved, log_odds, found)
+        if learned is not None:
+            rule_cues.append(learned)
     sarcastic = []
     if found.complaint_starts:
         sarcastic = _praise_before_complaint(text, words.strong, found, log_odds)
@@ -603,6 +614,26 @@ def score_english(text: str) -> TextScores:
     scores, valence, arousal = affect(log_odds, arousal_boost)
     raw: dict[Emotion, float] = dict(zip(PRIMARY_EMOTIONS, scores, strict=True))
     return TextScores(raw=raw, valence=valence, arousal=arousal, cues=tuple(cues))
+
+
+# What a complaint the learned reading finds adds: that of a stated fault.
+LEARNED_COMPLAINT_WEIGHTS: Final[dict[Emotion, float]] = {"anger": 2.2, "sadness": 1.0}
+
+
+def _learned_complaint(
+    text: str, halved: list[tuple[int, int]], log_odds: list[float], found: RuleFindings
+) -> Cue | None:
+    """The learned reading's evidence when it takes a text the idioms found nothing in for a complaint
+    (not where the text tells a good outcome, as for the stated faults). Its evidence gets the floor of a
+    stated complaint only where its sentence is not a question."""
+    reading = read_complaint(text)
+    if reading is None or found.tells_good_outcome(text):
+        return None
+    return _rule_cue(
+        "model", text, (reading.start, reading.end), LEARNED_COMPLAINT_WEIGHTS,
+        halved=halved, log_odds=log_odds, stated=_asserted(text, reading.end),
+        note=f"learned complaint reading {reading.probability:.2f}",
+    )
 
 
 def affect_python(log_odds: list[float], arousal_boost: float) -> tuple[list[float], float, float]:

@@ -200,3 +200,55 @@ def test_native_scan_refuses_malformed_model_entries() -> None:
         _scan.scan("a b", "a b", False, {"a": (None, None)}, {}, lambda word: None, bias)
     with pytest.raises(TypeError, match="tuple of floats"):
         _scan.scan("a", "a", False, {}, {}, lambda word: None, (0.0,))
+
+
+# The learned complaint reading: words of its model, numbers in digits and words, long words, zero runs.
+COMPLAINT_VOCABULARY = [
+    "still", "not", "here", "after", "six", "SIX", "weeks", "3", "10.5", "2,000", "000000", "0" * 25, "days",
+    "charged", "twice", "nobody", "the", "my", "order", "refund", "again", "it's", "IT'S", "'", "?", "?!",
+    "!", ".", ",", "few", "several", "x" * 70, "y" * 64, "Z" * 63, "a1b2", "hundred", "-", ":",
+]
+complaint_texts = st.lists(st.sampled_from(COMPLAINT_VOCABULARY), max_size=30).map(" ".join)
+
+
+def _same_complaint_log_odds(text: str) -> None:
+    from pipeline.domain.emotion.english_complaints import complaint_model
+
+    model = complaint_model()
+    assert model.table is not None
+    assert model.log_odds(text) == model.log_odds_python(text), text  # the same sums in the same order
+
+
+@settings(max_examples=500, deadline=None)
+@given(complaint_texts)
+def test_complaint_log_odds_match_python_on_any_text_of_the_vocabulary(text: str) -> None:
+    _same_complaint_log_odds(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(raw_ascii)
+def test_complaint_log_odds_match_python_on_any_printable_ascii(text: str) -> None:
+    _same_complaint_log_odds(text)
+
+
+def test_complaint_log_odds_match_python_on_every_project_text() -> None:
+    texts = [
+        row["text"]
+        for path in sorted(DATA.glob("*.jsonl"))
+        for row in map(json.loads, path.read_text(encoding="utf-8").splitlines())
+        if isinstance(row.get("text"), str) and row["text"].isascii()
+    ]
+    assert len(texts) > 1000
+    for text in texts:
+        _same_complaint_log_odds(text)
+
+
+def test_complaint_reading_refuses_text_that_is_not_ascii_and_feature_clashes() -> None:
+    from pipeline.domain.emotion import _scan
+
+    table = _scan.complaint_table({"late": 1.0}, ("one",))
+    assert _scan.complaint_log_odds(table, "late LATE", 0.5) == 2.5
+    with pytest.raises(ValueError, match="ASCII"):
+        _scan.complaint_log_odds(table, "café", 0.0)
+    with pytest.raises(TypeError):
+        _scan.complaint_table({"late": "heavy"}, ("one",))

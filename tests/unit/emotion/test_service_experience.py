@@ -183,15 +183,19 @@ def test_requests_thanks_and_recovered_moments_are_not_bad(engine: EmotionEngine
 
 # Measured when each set's rules were last set (see docs/emotion-accuracy.md): en 0.93 bad-F1 and 0.93
 # balanced accuracy (1.3.0: 0.84 and 0.86), en-mishaps 0.83 and 0.84 (1.4.0: 0.76 and 0.79; 1.3.0 on its
-# first four rounds: 0.38 and 0.61), zh 0.91 and 0.90. The floors leave room for small changes, not for
-# losing complaints.
-FLOORS = {"en": 0.86, "en-mishaps": 0.78, "zh": 0.85}
+# first four rounds: 0.38 and 0.61), zh 0.91 and 0.90. Since 1.8.0 the English sets are scored on the rows
+# the learned complaint reading never trained on (evaluate_file leaves the others out): the polarity set's
+# other half, 0.90 and 0.90 (the rules alone: 0.88), and the mishap set's rounds 5, 10 and 11, told without
+# a feeling word, 0.77 and 0.80 (the rules alone: about 0.6). The floors leave room for small changes, not
+# for losing complaints.
+FLOORS = {"en": 0.86, "en-mishaps": 0.72, "zh": 0.85}
+HELD_OUT_ROWS = {"en": 180, "en-mishaps": 200, "zh": 300}
 
 
 @pytest.mark.parametrize("name", sorted(SERVICE_SETS))
 def test_the_service_set_as_a_whole(engine: EmotionEngine, name: str) -> None:
     figures = evaluate_file(SERVICE_SETS[name], [EnginePredictor(engine)])
     [polarity] = [predictor["polarity"] for predictor in figures["predictors"].values()]
-    assert polarity["rows"] >= 300
+    assert polarity["rows"] >= HELD_OUT_ROWS[name]
     assert polarity["bad_f1"] >= FLOORS[name]
     assert polarity["balanced_accuracy"] >= FLOORS[name]

@@ -1,0 +1,159 @@
+"""A learned reading of English complaints told without a feeling word.
+
+"The sofa cushions have gone flat after six weeks" names no emotion, and the hand-written idioms catch
+only the phrasings someone thought of. This is a small logistic regression over words and word pairs
+(numbers read as one token, so "six weeks" and "3 weeks" are the same evidence), trained by
+``training/train_en_complaints.py`` on the project's own hand-written service messages and on GoEmotions
+comments that carry no negative emotion (so general text stays quiet). It says only "complaint or not";
+the scorer turns a confident reading into complaint evidence, and the cue shows the words that weighed
+most, so an analyst can see why.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from itertools import pairwise, repeat
+from typing import Final
+
+from pipeline.domain.emotion import compiled
+
+# Words are runs of letters and apostrophes; every other character separates them, and every digit becomes
+# a zero, so that a number, in digits or in words, reads as one token: "six weeks" and "3 weeks" are the
+# same evidence. One translation table and a split: this runs for every English text.
+NUMBER_TOKEN: Final = "0"
+_SEPARATORS: Final = str.maketrans(
+    {
+        **{chr(code): " " for code in range(128) if not ("a" <= chr(code) <= "z" or chr(code) == "'")},
+        **dict.fromkeys("0123456789", NUMBER_TOKEN),
+        "\u2019": "'",
+    }
+)
+_NUMBER_WORDS: Final = (
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "hundred", "several", "few",
+)
+_NUMBERS: Final[dict[str, str]] = {
+    **dict.fromkeys(_NUMBER_WORDS, NUMBER_TOKEN),
+    # Runs of zeros up to this length (digits, already zeros) are one number too; _scan.c's MAX_ZERO_RUN.
+    **{NUMBER_TOKEN * length: NUMBER_TOKEN for length in range(2, 21)},
+}
+# A question mark anywhere is one token more: a question is evidence against a complaint.
+QUESTION_TOKEN: Final = "?"
+
+
+def _words(text: str) -> str:
+    return text.lower().translate(_SEPARATORS)
+
+
+def complaint_tokens(text: str) -> list[str]:
+    """The tokens the model reads (training reads text through this same function)."""
+    words = _words(text).split()
+    tokens = list(map(_NUMBERS.get, words, words))
+    if QUESTION_TOKEN in text:
+        tokens.append(QUESTION_TOKEN)
+    return tokens
+
+
+def complaint_features(tokens: list[str]) -> list[str]:
+    """Every token and every pair of neighbouring tokens, as often as they occur."""
+    return [*tokens, *map(" ".join, pairwise(tokens))]
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintModel:
+    bias: float
+    weights: dict[str, float]
+    # The probability at or above which a text reads as a complaint.
+    threshold: float
+    version: str
+    # The weights hashed for the compiled reading (``_scan.complaint_table``), where it was built.
+    table: object | None = field(default=None, compare=False)
+    # The threshold in log-odds: the common case is decided without an exponential.
+    cut: float = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cut", math.log(self.threshold / (1.0 - self.threshold)))
+
+    @classmethod
+    def of(cls, bias: float, weights: dict[str, float], threshold: float, version: str) -> ComplaintModel:
+        """A model, with its compiled table where the compiled helpers were built."""
+        native = compiled.module()
+        table = native.complaint_table(weights, _NUMBER_WORDS) if native is not None else None
+        return cls(bias, weights, threshold, version, table)
+
+    def log_odds(self, text: str) -> float:
+        """The model's log-odds that ``text`` is a complaint."""
+        if self.table is not None and text.isascii() and compiled.active():
+            native = compiled.module()
+            assert native is not None  # active() says it was built
+            value: float = native.complaint_log_odds(self.table, text, self.bias)
+            return value
+        return self.log_odds_python(text)
+
+    def log_odds_python(self, text: str) -> float:
+        """The reference for ``_scan.complaint_log_odds``."""
+        get = self.weights.get
+        tokens = complaint_tokens(text)
+        # map and join run in C: this is on the path of every English text.
+        pairs = map(" ".join, pairwise(tokens))
+        return self.bias + sum(map(get, tokens, repeat(0.0))) + sum(map(get, pairs, repeat(0.0)))
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintReading:
+    """A text read as a complaint: how sure the model is, and the words that weighed most for it."""
+
+    probability: float
+    start: int
+    end: int
+
+
+@cache
+def complaint_model() -> ComplaintModel:
+    """The shipped model (``data/en/complaints.json.gz``), loaded once."""
+    path = resources.files("pipeline.domain.emotion") / "data" / "en" / "complaints.json.gz"
+    shipped = json.loads(gzip.decompress(path.read_bytes()))
+    return ComplaintModel.of(
+        bias=float(shipped["bias"]),
+        weights={feature: float(weight) for feature, weight in shipped["weights"].items()},
+        threshold=float(shipped["threshold"]),
+        version=str(shipped["version"]),
+    )
+
+
+def read_complaint(text: str) -> ComplaintReading | None:
+    """The reading when the model takes ``text`` for a complaint, else None."""
+    model = complaint_model()
+    log_odds = model.log_odds(text)
+    if log_odds < model.cut:
+        return None
+    start, end = _strongest_span(model, text)
+    return ComplaintReading(round(1.0 / (1.0 + math.exp(-log_odds)), 2), start, end)
+
+
+_WORD: Final = re.compile(r"\S+")
+
+
+def _strongest_span(model: ComplaintModel, text: str) -> tuple[int, int]:
+    """Where the single word or pair with the largest weight for a complaint sits in ``text``."""
+    separated = _words(text)
+    if len(separated) != len(text):  # a few letters change length when lowered; offsets would drift
+        return 0, len(text)
+    matches = list(_WORD.finditer(separated))
+    tokens = [_NUMBERS.get(match[0], match[0]) for match in matches]
+    best = (0.0, 0, len(text))
+    for index, match in enumerate(matches):
+        weight = model.weights.get(tokens[index], 0.0)
+        if weight > best[0]:
+            best = (weight, match.start(), match.end())
+        if index + 1 < len(matches):
+            weight = model.weights.get(f"{tokens[index]} {tokens[index + 1]}", 0.0)
+            if weight > best[0]:
+                best = (weight, match.start(), matches[index + 1].end())
+    return best[1], best[2]
