@@ -2,10 +2,10 @@
 
 Positive and negative rows: the project's own hand-written customer-service messages
 (``tests/data/cs_en_mishaps.jsonl`` and the tuning half of ``tests/data/cs_en_polarity.jsonl``, each with
-its ``negative`` flag, and ``training/data/cs_en_sincere.jsonl``, sincere statements written for this
-model) and, as negatives, a deterministic sample of GoEmotions train comments (Apache-2.0) that carry no
-negative emotion, so that general text stays quiet. Left out, to keep honest measures of text the model
-never saw: rounds 5, 10 and 11 of the mishap set and the other half of the polarity set
+its ``negative`` flag, and ``training/data/``: sincere statements and complaints written for this model)
+and, as negatives, a deterministic sample of GoEmotions train comments (Apache-2.0) that carry no negative
+emotion, so that general text stays quiet. Left out, to keep honest measures of text the model never saw:
+rounds 5, 10 and 11 of the mishap set and the other half of the polarity set
 (``pipeline/evaluation/splits.py``). GoEmotions dev is never read.
 
 Features are the tokens of ``complaint_tokens`` and their neighbouring pairs (counted as often as they
@@ -40,9 +40,11 @@ OUT = ROOT / "pipeline" / "domain" / "emotion" / "data" / "en" / "complaints.jso
 SERVICE_SETS = (
     ROOT / "tests" / "data" / "cs_en_mishaps.jsonl",
     ROOT / "tests" / "data" / "cs_en_polarity.jsonl",
-    # Sincere statements in the service's own words (orders, refunds, deliveries, numbers of days), written
-    # for this model: without them it learns the domain's words as signs of a complaint.
+    # Written for this model: sincere statements in the service's own words (orders, refunds, deliveries,
+    # numbers of days), without which it learns the domain's words as signs of a complaint, and complaints
+    # from domains the mishap rounds do not reach.
     ROOT / "training" / "data" / "cs_en_sincere.jsonl",
+    ROOT / "training" / "data" / "cs_en_complaints.jsonl",
 )
 NEGATIVE_EMOTIONS = frozenset({"anger", "disgust", "fear", "sadness"})
 MIN_DOCUMENT_FREQUENCY = 2

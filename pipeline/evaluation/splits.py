@@ -62,9 +62,9 @@ def tuning_half(row_id: str) -> bool:
 
 def complaint_training_row(set_name: str, row: dict[str, object]) -> bool:
     """Whether the complaint reading trains on this row of a service set (``cs_en_mishaps``,
-    ``cs_en_polarity``, or ``cs_en_sincere``, which was written for it)."""
+    ``cs_en_polarity``, or ``cs_en_sincere`` and ``cs_en_complaints``, which were written for it)."""
     if set_name == "cs_en_mishaps":
         return row.get("round") not in COMPLAINT_HOLDOUT_ROUNDS
     if set_name == "cs_en_polarity":
         return tuning_half(str(row["id"]))
-    return set_name == "cs_en_sincere"
+    return set_name in {"cs_en_sincere", "cs_en_complaints"}
