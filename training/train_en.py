@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from matrices import document_matrix, vocabulary_of
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
@@ -65,21 +66,8 @@ def featurize(
             counts[feature.name] += feature.value
         documents.append(counts)
     if vocabulary is None:
-        frequency: Counter[str] = Counter()
-        for counts in documents:
-            frequency.update(counts.keys())
-        kept = sorted(name for name, seen in frequency.items() if seen >= MIN_DOCUMENT_FREQUENCY)
-        vocabulary = {name: index for index, name in enumerate(kept)}
-    indptr, indices, values = [0], [], []
-    for counts in documents:
-        for name, value in counts.items():
-            column = vocabulary.get(name)
-            if column is not None:
-                indices.append(column)
-                values.append(value)
-        indptr.append(len(indices))
-    matrix = csr_matrix((values, indices, indptr), shape=(len(rows), len(vocabulary)), dtype=np.float64)
-    return matrix, vocabulary
+        vocabulary = vocabulary_of(documents, MIN_DOCUMENT_FREQUENCY)
+    return document_matrix(documents, vocabulary), vocabulary
 
 
 def _f1(predicted: np.ndarray, gold: np.ndarray) -> float:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from matrices import document_matrix, vocabulary_of
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
@@ -83,19 +84,8 @@ def load(goemotions: Path, goemotions_rows: int) -> tuple[list[str], list[int], 
 
 def featurize(texts: list[str]) -> tuple[csr_matrix, list[str]]:
     documents = [Counter(complaint_features(complaint_tokens(text))) for text in texts]
-    frequency: Counter[str] = Counter()
-    for features in documents:
-        frequency.update(features.keys())
-    names = sorted(name for name, seen in frequency.items() if seen >= MIN_DOCUMENT_FREQUENCY)
-    index = {name: column for column, name in enumerate(names)}
-    indptr, indices, values = [0], [], []
-    for features in documents:
-        for name, count in sorted(features.items()):
-            if name in index:
-                indices.append(index[name])
-                values.append(float(count))
-        indptr.append(len(indices))
-    return csr_matrix((values, indices, indptr), shape=(len(texts), len(names))), names
+    vocabulary = vocabulary_of(documents, MIN_DOCUMENT_FREQUENCY)
+    return document_matrix(documents, vocabulary), list(vocabulary)
 
 
 def main() -> None:

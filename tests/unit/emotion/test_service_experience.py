@@ -185,10 +185,10 @@ def test_requests_thanks_and_recovered_moments_are_not_bad(engine: EmotionEngine
 # balanced accuracy (1.3.0: 0.84 and 0.86), en-mishaps 0.83 and 0.84 (1.4.0: 0.76 and 0.79; 1.3.0 on its
 # first four rounds: 0.38 and 0.61), zh 0.91 and 0.90. Since 1.8.0 the English sets are scored on the rows
 # the learned complaint reading never trained on (evaluate_file leaves the others out): the polarity set's
-# other half, 0.90 and 0.90 (the rules alone: 0.88), and the mishap set's rounds 5, 10 and 11, told without
-# a feeling word, 0.77 and 0.80 (the rules alone: about 0.6). The floors leave room for small changes, not
+# other half, 0.90 and 0.91 (the rules alone: 0.88), and the mishap set's rounds 5, 10 and 11, told without
+# a feeling word, 0.80 and 0.83 (the rules alone: about 0.6). The floors leave room for small changes, not
 # for losing complaints.
-FLOORS = {"en": 0.86, "en-mishaps": 0.72, "zh": 0.85}
+FLOORS = {"en": 0.86, "en-mishaps": 0.75, "zh": 0.85}
 HELD_OUT_ROWS = {"en": 180, "en-mishaps": 200, "zh": 300}
 
 
