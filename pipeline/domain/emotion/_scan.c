@@ -747,6 +747,17 @@ complaint_word_char(char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '\'';
 }
 
+/* A word character as the reference reads it: lowered, a digit as zero. */
+static inline char
+complaint_char(char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return (char)(c - 'A' + 'a');
+    if (c >= '0' && c <= '9')
+        return '0';
+    return c;
+}
+
 static PyObject *
 complaint_log_odds(PyObject *self, PyObject *args)
 {
@@ -782,11 +793,7 @@ complaint_log_odds(PyObject *self, PyObject *args)
         Py_ssize_t size = 0;
         int zeros = 1;
         for (; i < length && complaint_word_char(chars[i]); i++) {
-            char b = chars[i];
-            if (b >= 'A' && b <= 'Z')
-                b = (char)(b - 'A' + 'a');
-            else if (b >= '0' && b <= '9')
-                b = '0';
+            char b = complaint_char(chars[i]);
             zeros &= b == '0';
             if (size < (Py_ssize_t)sizeof(token))
                 token[size] = b;
@@ -812,14 +819,8 @@ complaint_log_odds(PyObject *self, PyObject *args)
             } else {
                 /* A word longer than the copy: hash the pair from the text itself (it holds no zero run). */
                 pair = fnv_extend(previous, " ", 1);
-                for (Py_ssize_t k = i - size; k < i; k++) {
-                    char b = chars[k];
-                    if (b >= 'A' && b <= 'Z')
-                        b = (char)(b - 'A' + 'a');
-                    else if (b >= '0' && b <= '9')
-                        b = '0';
-                    pair = (pair ^ (unsigned char)b) * FNV_PRIME;
-                }
+                for (Py_ssize_t k = i - size; k < i; k++)
+                    pair = (pair ^ (unsigned char)complaint_char(chars[k])) * FNV_PRIME;
             }
             if ((slot = complaint_slot(table, pair)) != NULL)
                 pairs += slot->weight;
