@@ -43,6 +43,7 @@ _NUMBERS: Final[dict[str, str]] = {
     # Runs of zeros up to this length (digits, already zeros) are one number too; _scan.c's MAX_ZERO_RUN.
     **{NUMBER_TOKEN * length: NUMBER_TOKEN for length in range(2, 21)},
 }
+_NATIVE: Final = compiled.module()
 # A question mark anywhere is one token more: a question is evidence against a complaint.
 QUESTION_TOKEN: Final = "?"
 
@@ -83,16 +84,13 @@ class ComplaintModel:
     @classmethod
     def of(cls, bias: float, weights: dict[str, float], threshold: float, version: str) -> ComplaintModel:
         """A model, with its compiled table where the compiled helpers were built."""
-        native = compiled.module()
-        table = native.complaint_table(weights, _NUMBER_WORDS) if native is not None else None
+        table = _NATIVE.complaint_table(weights, _NUMBER_WORDS) if _NATIVE is not None else None
         return cls(bias, weights, threshold, version, table)
 
     def log_odds(self, text: str) -> float:
         """The model's log-odds that ``text`` is a complaint."""
-        if self.table is not None and text.isascii() and compiled.active():
-            native = compiled.module()
-            assert native is not None  # active() says it was built
-            value: float = native.complaint_log_odds(self.table, text, self.bias)
+        if self.table is not None and _NATIVE is not None and text.isascii() and compiled.active():
+            value: float = _NATIVE.complaint_log_odds(self.table, text, self.bias)
             return value
         return self.log_odds_python(text)
 
