@@ -632,7 +632,7 @@ def _learned_complaint(
     return _rule_cue(
         "model", text, (reading.start, reading.end), LEARNED_COMPLAINT_WEIGHTS,
         halved=halved, log_odds=log_odds, stated=_asserted(text, reading.end),
-        note=f"learned complaint reading {reading.probability:.2f}",
+        note=f"learned complaint reading {reading.probability:.2f}: {', '.join(reading.weightiest)}",
     )
 
 

@@ -105,11 +105,13 @@ class ComplaintModel:
 
 @dataclass(frozen=True, slots=True)
 class ComplaintReading:
-    """A text read as a complaint: how sure the model is, and the words that weighed most for it."""
+    """A text read as a complaint: how sure the model is, where the word or pair that weighed most for it
+    sits, and the words of the few that weighed most (strongest first), for an analyst to see why."""
 
     probability: float
     start: int
     end: int
+    weightiest: tuple[str, ...]
 
 
 @cache
@@ -131,27 +133,44 @@ def read_complaint(text: str) -> ComplaintReading | None:
     log_odds = model.log_odds(text)
     if log_odds < model.cut:
         return None
-    start, end = _strongest_span(model, text)
-    return ComplaintReading(round(1.0 / (1.0 + math.exp(-log_odds)), 2), start, end)
+    found = _weightiest(model, text)
+    start, end = (found[0][1], found[0][2]) if found else (0, len(text))
+    words = tuple(dict.fromkeys(text[first:last] for _, first, last in found[:SHOWN]))
+    return ComplaintReading(round(1.0 / (1.0 + math.exp(-log_odds)), 2), start, end, words)
 
 
 _WORD: Final = re.compile(r"\S+")
+# How many of the weightiest words and pairs a reading names.
+SHOWN: Final = 3
+# Words that weigh in the model (its complaints say "the" and "my" more than Reddit does) but tell an analyst
+# nothing: not named alone, nor as a pair of two of them.
+_FUNCTION_WORDS: Final = frozenset(
+    (
+        "a", "an", "the", "my", "our", "your", "his", "her", "their", "its", "this", "that", "these", "those",
+        "i", "we", "you", "he", "she", "it", "they", "me", "us", "him", "them", "to", "of", "in", "on", "at",
+        "for", "with", "by", "from", "as", "and", "or", "but", "is", "are", "was", "were", "be", "been",
+        "has", "have", "had", "do", "did",
+    )
+)
 
 
-def _strongest_span(model: ComplaintModel, text: str) -> tuple[int, int]:
-    """Where the single word or pair with the largest weight for a complaint sits in ``text``."""
+def _weightiest(model: ComplaintModel, text: str) -> list[tuple[float, int, int]]:
+    """The words and pairs that weigh for a complaint, heaviest first, with their offsets in ``text`` (not
+    function words, alone or paired)."""
     separated = _words(text)
     if len(separated) != len(text):  # a few letters change length when lowered; offsets would drift
-        return 0, len(text)
+        return []
     matches = list(_WORD.finditer(separated))
     tokens = [_NUMBERS.get(match[0], match[0]) for match in matches]
-    best = (0.0, 0, len(text))
+    found: list[tuple[float, int, int]] = []
+    plain = [token in _FUNCTION_WORDS for token in tokens]
     for index, match in enumerate(matches):
         weight = model.weights.get(tokens[index], 0.0)
-        if weight > best[0]:
-            best = (weight, match.start(), match.end())
-        if index + 1 < len(matches):
+        if weight > 0.0 and not plain[index]:
+            found.append((weight, match.start(), match.end()))
+        if index + 1 < len(matches) and not (plain[index] and plain[index + 1]):
             weight = model.weights.get(f"{tokens[index]} {tokens[index + 1]}", 0.0)
-            if weight > best[0]:
-                best = (weight, match.start(), matches[index + 1].end())
-    return best[1], best[2]
+            if weight > 0.0:
+                found.append((weight, match.start(), matches[index + 1].end()))
+    # Heaviest first; of equal weights, the earlier.
+    return sorted(found, key=lambda item: (-item[0], item[1]))

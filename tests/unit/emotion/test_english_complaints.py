@@ -84,6 +84,11 @@ def test_complaints_without_a_feeling_word_read_bad_and_show_why(engine: Emotion
     assert learned.end is not None
     assert text[learned.start : learned.end] == learned.text
     assert learned.emotions["anger"] > 0
+    # The note names the weightiest words, the cue's own first; a bare "the" or "my" is never one of them.
+    named = learned.note.split(": ", 1)[1].split(", ")
+    assert named[0] == learned.text
+    assert all(word in text for word in named)
+    assert not {word.lower() for word in named} & {"the", "my", "a", "for a"}
 
 
 @pytest.mark.parametrize(
