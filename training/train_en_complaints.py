@@ -24,12 +24,13 @@ import gzip
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from matrices import document_matrix, vocabulary_of
-from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
 from pipeline.domain.emotion.english_complaints import complaint_features, complaint_tokens
@@ -53,39 +54,70 @@ MIN_WEIGHT = 0.01
 VERSION = "1"
 
 
-def _sampled(row_id: str, share: float) -> bool:
+def sampled(row_id: str, share: float) -> bool:
     return int.from_bytes(hashlib.sha1(row_id.encode("utf-8")).digest()[:4], "big") / 2**32 < share
 
 
-def load(goemotions: Path, goemotions_rows: int) -> tuple[list[str], list[int], list[float], Counter[str]]:
-    """Texts, labels (1 = complaint), sample weights, and how many rows came from where."""
-    texts: list[str] = []
-    labels: list[int] = []
-    weights: list[float] = []
-    counts: Counter[str] = Counter()
-    for path in SERVICE_SETS:
-        for row in iter_rows(path):
-            if complaint_training_row(path.stem, row):
-                texts.append(row["text"])
-                labels.append(int(row["negative"]))
-                # Few hand-written rows against many comments: each counts three times.
-                weights.append(3.0)
-                counts[f"{path.stem} {'complaints' if row['negative'] else 'not complaints'}"] += 1
+def load(goemotions: Path, goemotions_rows: int) -> TrainingRows:
+    """The service sets' rows, then GoEmotions comments without a negative emotion, as not complaints."""
+    rows = TrainingRows()
+    rows.add_service_sets(SERVICE_SETS)
     quiet = [row for row in iter_rows(goemotions) if not NEGATIVE_EMOTIONS & set(row["emotions"])]
     share = goemotions_rows / len(quiet)
     for row in quiet:
-        if _sampled(row["id"], share):
-            texts.append(row["text"])
-            labels.append(0)
-            weights.append(1.0)
-            counts["goemotions train without a negative emotion"] += 1
-    return texts, labels, weights, counts
+        if sampled(row["id"], share):
+            rows.add(row["text"], False, 1.0, "goemotions train without a negative emotion")
+    return rows
 
 
-def featurize(texts: list[str]) -> tuple[csr_matrix, list[str]]:
-    documents = [Counter(complaint_features(complaint_tokens(text))) for text in texts]
+@dataclass
+class TrainingRows:
+    """Texts with their labels (1 = complaint) and sample weights, and how many rows came from where."""
+
+    texts: list[str] = field(default_factory=list)
+    labels: list[int] = field(default_factory=list)
+    weights: list[float] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, text: str, complaint: bool, weight: float, source: str) -> None:
+        self.texts.append(text)
+        self.labels.append(int(complaint))
+        self.weights.append(weight)
+        self.counts[f"{source} {'complaints' if complaint else 'not complaints'}"] += 1
+
+    def add_service_sets(self, paths: tuple[Path, ...]) -> None:
+        """The rows of the project's service sets that the reading trains on; each counts three times
+        against the many comments or reviews beside them."""
+        for path in paths:
+            for row in iter_rows(path):
+                if complaint_training_row(path.stem, row):
+                    self.add(row["text"], bool(row["negative"]), 3.0, path.stem)
+
+
+def fit_and_write(
+    rows: TrainingRows, features: Callable[[str], list[str]], out: Path, settings: dict[str, float]
+) -> None:
+    """Fit the regression on ``features`` of each text and write the shipped model (weights rounded, the
+    smallest dropped, keys sorted: the same bytes on every run)."""
+    texts, labels, weights, counts = rows.texts, rows.labels, rows.weights, rows.counts
+    documents = [Counter(features(text)) for text in texts]
     vocabulary = vocabulary_of(documents, MIN_DOCUMENT_FREQUENCY)
-    return document_matrix(documents, vocabulary), list(vocabulary)
+    model = LogisticRegression(C=settings["c"], max_iter=5000)
+    model.fit(document_matrix(documents, vocabulary), np.array(labels), sample_weight=np.array(weights))
+    kept = {
+        name: round(float(weight), 3)
+        for name, weight in zip(vocabulary, model.coef_[0], strict=True)
+        if abs(weight) >= MIN_WEIGHT
+    }
+    shipped: dict[str, Any] = {
+        "version": VERSION,
+        "bias": round(float(model.intercept_[0]), 4),
+        **settings,
+        "trained_on": dict(sorted(counts.items())),
+        "weights": dict(sorted(kept.items())),
+    }
+    out.write_bytes(gzip.compress(json.dumps(shipped, ensure_ascii=False).encode("utf-8"), mtime=0))
+    print(json.dumps({"features": len(vocabulary), "kept": len(kept), "rows": dict(counts), "out": out.name}))
 
 
 def main() -> None:
@@ -98,26 +130,12 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=0.9, help="probability read as a complaint")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
-
-    texts, labels, weights, counts = load(args.goemotions, args.goemotions_rows)
-    matrix, names = featurize(texts)
-    model = LogisticRegression(C=args.c, max_iter=5000)
-    model.fit(matrix, np.array(labels), sample_weight=np.array(weights))
-    kept = {
-        name: round(float(weight), 3)
-        for name, weight in zip(names, model.coef_[0], strict=True)
-        if abs(weight) >= MIN_WEIGHT
-    }
-    shipped: dict[str, Any] = {
-        "version": VERSION,
-        "bias": round(float(model.intercept_[0]), 4),
-        "threshold": args.threshold,
-        "trained_on": dict(sorted(counts.items())),
-        "c": args.c,
-        "weights": dict(sorted(kept.items())),
-    }
-    args.out.write_bytes(gzip.compress(json.dumps(shipped, ensure_ascii=False).encode("utf-8"), mtime=0))
-    print(json.dumps({"features": len(names), "kept": len(kept), "rows": dict(counts), "out": args.out.name}))
+    fit_and_write(
+        load(args.goemotions, args.goemotions_rows),
+        lambda text: complaint_features(complaint_tokens(text)),
+        args.out,
+        {"threshold": args.threshold, "c": args.c},
+    )
 
 
 if __name__ == "__main__":

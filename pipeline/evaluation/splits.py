@@ -48,11 +48,17 @@ def training_role(source: str, row_id: str) -> str:
     return "heldout"
 
 
-# The English complaint reading (``training/train_en_complaints.py``) learns from the project's own service
-# sets but never from these parts, which stay measures of text it never saw: three rounds of the mishap set
-# (round 5, written after the 1.4.0 rules, round 10, after 1.7.0, and round 11, before the reading) and the
-# half of the polarity set that no rule was written from.
+# The complaint readings (``training/train_en_complaints.py``, ``train_zh_complaints.py``) learn from the
+# project's own service sets but never from these parts, which stay measures of text they never saw: three
+# rounds of the English mishap set (round 5, written after the 1.4.0 rules, round 10, after 1.7.0, and
+# round 11, before the reading), round 2 of the Chinese one (written before the Chinese reading), and the
+# half of each polarity set that no rule was written from.
 COMPLAINT_HOLDOUT_ROUNDS: Final = frozenset({5, 10, 11})
+CHINESE_COMPLAINT_HOLDOUT_ROUNDS: Final = frozenset({2})
+# Sets written for the readings alone: every row trains.
+COMPLAINT_TRAINING_SETS: Final = frozenset(
+    {"cs_en_sincere", "cs_en_complaints", "cs_zh_sincere", "cs_zh_complaints"}
+)
 
 
 def tuning_half(row_id: str) -> bool:
@@ -61,10 +67,12 @@ def tuning_half(row_id: str) -> bool:
 
 
 def complaint_training_row(set_name: str, row: dict[str, object]) -> bool:
-    """Whether the complaint reading trains on this row of a service set (``cs_en_mishaps``,
-    ``cs_en_polarity``, or ``cs_en_sincere`` and ``cs_en_complaints``, which were written for it)."""
+    """Whether a complaint reading trains on this row of a service set (the mishap and polarity sets of
+    either language, or a set written for the readings)."""
     if set_name == "cs_en_mishaps":
         return row.get("round") not in COMPLAINT_HOLDOUT_ROUNDS
-    if set_name == "cs_en_polarity":
+    if set_name == "cs_zh_mishaps":
+        return row.get("round") not in CHINESE_COMPLAINT_HOLDOUT_ROUNDS
+    if set_name in {"cs_en_polarity", "cs_zh_polarity"}:
         return tuning_half(str(row["id"]))
-    return set_name in {"cs_en_sincere", "cs_en_complaints"}
+    return set_name in COMPLAINT_TRAINING_SETS

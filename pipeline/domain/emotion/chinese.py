@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from pipeline.domain.emotion.chinese_complaints import chinese_complaint_model, complaint_reading
 from pipeline.domain.emotion.chinese_lexicon import Span, chinese_lexicon
 from pipeline.domain.emotion.chinese_polarity import polarity_model
 from pipeline.domain.emotion.chinese_script import (
@@ -130,7 +131,9 @@ def score_chinese(text: str) -> TextScores:
         arousal_boost = _punctuation(text, simplified, repeated, evidence, cues)
     else:
         arousal_boost = 0.0
-    negative_probability = _negative_probability(simplified, points, after_contrast, evidence)
+    complaint = chinese_complaint_model().probability(simplified)
+    negative_probability = _negative_probability(simplified, points, after_contrast, evidence, complaint)
+    _add_learned_complaint(simplified, text, complaint, evidence, cues)
     _add_prior(negative_probability, evidence, cues)
 
     valence = _valence(evidence, negative_probability)
@@ -143,13 +146,19 @@ def score_chinese(text: str) -> TextScores:
 
 
 def _negative_probability(
-    simplified: str, points: list[int], after_contrast: int, evidence: dict[Emotion, float]
+    simplified: str,
+    points: list[int],
+    after_contrast: int,
+    evidence: dict[Emotion, float],
+    complaint: float,
 ) -> float:
     """The polarity model's P(negative), read as the lexicon is read.
 
     After a contrast (但是, 不过) the model's reading of what follows weighs as much as its reading of
-    the whole text, as the words after a contrast outweigh those before. A text that asks keeps a
-    fraction of a negative lean unless its words complain.
+    the whole text, as the words after a contrast outweigh those before. A text that asks, or that the
+    learned complaint reading (``complaint``, its probability) confidently takes for no complaint and
+    that has no rhetorical marker (怎么这么慢), keeps a fraction of a negative lean unless its words
+    complain.
     """
     model = polarity_model()
     probability = model.probability_of(points)
@@ -161,7 +170,8 @@ def _negative_probability(
         or sum(evidence.get(emotion, 0.0) for emotion in NEGATIVE_EMOTIONS) >= ASKING_COMPLAINT
     ):
         return probability
-    if not _asks(simplified, question_mark_anywhere=True):
+    quiet = complaint <= chinese_complaint_model().quiet and _RHETORICAL.search(simplified) is None
+    if not quiet and not _asks(simplified, question_mark_anywhere=True):
         return probability
     return 0.5 + (probability - 0.5) * ASKING_MODEL_SHARE
 
@@ -382,6 +392,28 @@ def _add_prior(negative_probability: float, evidence: dict[Emotion, float], cues
         rounded[emotion] = round(value, 3)
     note = f"character n-gram polarity: P(negative)={negative_probability:.2f}"
     cues.append(cue("model", "", None, rounded, note))
+
+
+# What a complaint the learned reading finds adds, where the lexicon found none: about a service idiom's
+# weight (退款还没到 is anger 0.8).
+LEARNED_COMPLAINT: Final[dict[Emotion, float]] = {"anger": 0.7, "sadness": 0.3}
+
+
+def _add_learned_complaint(
+    simplified: str, text: str, complaint: float, evidence: dict[Emotion, float], cues: list[Cue]
+) -> None:
+    """Complaint evidence from the learned reading, when it is confident and the lexicon found next to no
+    feeling (its evidence, before the polarity prior, under ``ASKING_COMPLAINT`` in all): a complaint told
+    without a feeling word. Where the words carry one, they speak for the text; on Weibo posts the reading
+    added anger beside them (SMP2020 0.511 -> 0.504 without this condition, 0.512 with it)."""
+    if complaint < chinese_complaint_model().threshold or sum(evidence.values()) >= ASKING_COMPLAINT:
+        return
+    reading = complaint_reading(simplified, complaint)
+    for emotion, weight in LEARNED_COMPLAINT.items():
+        evidence[emotion] = evidence.get(emotion, 0.0) + weight
+    note = f"learned complaint reading {reading.probability:.2f}: {', '.join(reading.weightiest)}"
+    span = (reading.start, reading.end)
+    cues.append(cue("model", text[reading.start : reading.end], span, dict(LEARNED_COMPLAINT), note))
 
 
 def _sharpen(evidence: dict[Emotion, float]) -> None:

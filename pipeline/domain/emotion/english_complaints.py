@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from itertools import pairwise, repeat
-from typing import Final
+from typing import Any, Final
 
 from pipeline.domain.emotion import compiled
 
@@ -114,11 +114,17 @@ class ComplaintReading:
     weightiest: tuple[str, ...]
 
 
+def shipped_complaint_model(folder: str) -> dict[str, Any]:
+    """A language's complaint model as training wrote it (``data/<folder>/complaints.json.gz``)."""
+    path = resources.files("pipeline.domain.emotion") / "data" / folder / "complaints.json.gz"
+    shipped: dict[str, Any] = json.loads(gzip.decompress(path.read_bytes()))
+    return shipped
+
+
 @cache
 def complaint_model() -> ComplaintModel:
     """The shipped model (``data/en/complaints.json.gz``), loaded once."""
-    path = resources.files("pipeline.domain.emotion") / "data" / "en" / "complaints.json.gz"
-    shipped = json.loads(gzip.decompress(path.read_bytes()))
+    shipped = shipped_complaint_model("en")
     return ComplaintModel.of(
         bias=float(shipped["bias"]),
         weights={feature: float(weight) for feature, weight in shipped["weights"].items()},

@@ -1,0 +1,109 @@
+"""The Chinese complaint reading: what it reads, and what the scorer does with it both ways.
+
+The texts below are written here and are in none of its training rows.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.domain.emotion.chinese import ASKING_MODEL_SHARE, score_chinese
+from pipeline.domain.emotion.chinese_complaints import (
+    chinese_complaint_features,
+    chinese_complaint_model,
+    chinese_complaint_tokens,
+)
+from pipeline.domain.emotion.chinese_polarity import polarity_model
+from pipeline.domain.emotion.chinese_script import simplified_points
+from pipeline.domain.emotion.engine import EmotionEngine, load_engine
+from pipeline.domain.experience import judge_experience
+from pipeline.evaluation.splits import CHINESE_COMPLAINT_HOLDOUT_ROUNDS, complaint_training_row
+
+
+@pytest.fixture(scope="module")
+def engine() -> EmotionEngine:
+    return load_engine()
+
+
+def _learned(text: str) -> list[str]:
+    return [
+        cue.note or ""
+        for cue in score_chinese(text).cues
+        if cue.kind == "model" and (cue.note or "").startswith("learned complaint reading")
+    ]
+
+
+def test_tokens_are_characters_numbers_latin_words_and_question_marks() -> None:
+    tokens = chinese_complaint_tokens("等了15天 WiFi还是断？")
+    assert tokens == ["等", "了", "0", "天", "wifi", "还", "是", "断", "?"]
+    assert chinese_complaint_features(["还", "没", "到"]) == ["还", "没", "到", "还没", "没到"]
+
+
+def test_the_shipped_model_has_both_thresholds() -> None:
+    model = chinese_complaint_model()
+    assert 0.0 < model.quiet < 0.5 < model.threshold < 1.0
+    assert len(model.weights) > 500
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "买的台灯寄到的时候灯罩是碎的",
+        "网上显示有房，到了酒店说已经满了",
+        "冰箱送来第二天就不制冷了",
+    ],
+)
+def test_complaints_without_a_feeling_word_read_bad_and_show_why(engine: EmotionEngine, text: str) -> None:
+    result = engine.analyze(text, "zh")
+    assert judge_experience(result, text=text).experience == "bad"
+    [learned] = [cue for cue in result.evidence if (cue.note or "").startswith("learned complaint reading")]
+    assert learned.start is not None
+    assert learned.end is not None
+    assert text[learned.start : learned.end] == learned.text
+    assert len(learned.text) == 2  # a character pair, not a lone character
+
+
+def test_traditional_text_is_read_and_its_offsets_are_the_originals() -> None:
+    text = "網上顯示有房，到了酒店說已經滿了"
+    result = score_chinese(text)
+    [learned] = [cue for cue in result.cues if (cue.note or "").startswith("learned complaint reading")]
+    assert learned.start is not None
+    assert learned.end is not None
+    assert text[learned.start : learned.end] == learned.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我想把套餐改成每月五十的那个",
+        "明天下午三点我来取车",
+        "请帮我确认一下订单地址",
+        "我们下周搬家，宽带要移机",
+    ],
+)
+def test_requests_and_plain_statements_are_not_bad(engine: EmotionEngine, text: str) -> None:
+    result = engine.analyze(text, "zh")
+    assert judge_experience(result, text=text).experience != "bad"
+    assert not _learned(text)
+
+
+def test_a_statement_the_reading_takes_for_no_complaint_keeps_part_of_the_negative_lean() -> None:
+    # The review-trained polarity model leans negative on a moving notice; the reading says it is none.
+    text = "我们下周搬家，宽带要移机"
+    simplified, points = simplified_points(text)
+    assert chinese_complaint_model().probability(simplified) <= chinese_complaint_model().quiet
+    leaning = polarity_model().probability_of(points)
+    assert leaning > 0.8
+    [prior] = [cue for cue in score_chinese(text).cues if (cue.note or "").startswith("character n-gram")]
+    assert prior.note is not None
+    assert float(prior.note.rsplit("=", 1)[1]) == round(0.5 + (leaning - 0.5) * ASKING_MODEL_SHARE, 2)
+
+
+def test_the_reading_adds_nothing_where_the_words_carry_a_feeling() -> None:
+    assert not _learned("太气人了，快递三天还没到")
+
+
+def test_the_chinese_holdouts_stay_out_of_training() -> None:
+    assert not complaint_training_row("cs_zh_mishaps", {"round": min(CHINESE_COMPLAINT_HOLDOUT_ROUNDS)})
+    assert complaint_training_row("cs_zh_mishaps", {"round": 1})
+    assert complaint_training_row("cs_zh_sincere", {"id": "x"})
