@@ -64,6 +64,12 @@ def _chunks(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         yield chunk
 
 
+def _trained_on(name: str, row: dict[str, Any]) -> bool:
+    """Whether the shipped weights, thresholds or complaint readings learnt from this row of file ``name``."""
+    source, row_id = str(row.get("source", "")), str(row.get("id", ""))
+    return used_in_training(source, row_id) or complaint_training_row(name, row)
+
+
 def evaluate_file(path: Path, predictors: Sequence[Predictor], limit: int | None = None) -> dict[str, Any]:
     """Figures for every predictor on one file; training rows excluded, optionally a fixed sample."""
     name = dataset_name(path)
@@ -72,9 +78,7 @@ def evaluate_file(path: Path, predictors: Sequence[Predictor], limit: int | None
     def held_out() -> Iterator[dict[str, Any]]:
         nonlocal excluded
         for row in iter_rows(path):
-            if used_in_training(str(row.get("source", "")), str(row.get("id", ""))) or complaint_training_row(
-                name, row
-            ):
+            if _trained_on(name, row):
                 excluded += 1
                 continue
             yield row

@@ -16,18 +16,22 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
-from itertools import pairwise, repeat
 from typing import Final
 
-from pipeline.domain.emotion.english_complaints import ComplaintReading, shipped_complaint_model
+from pipeline.domain.emotion.complaint_models import (
+    ComplaintReading,
+    linear_log_odds,
+    pair_features,
+    reading_of,
+    shipped_complaint_model,
+)
 
 NUMBER_TOKEN: Final = "0"
 QUESTION_TOKEN: Final = "?"
 # Words of Latin letters, numbers, each Chinese character, question marks of either width.
 _TOKEN: Final = re.compile(r"[a-z]+|\d+(?:[.,:]\d+)*|[\u3400-\u9fff]|[?？]")
-# How many of the weightiest character pairs a reading names: a single character tells an analyst little
-# (most words are two), a pair of function characters or one across 的 (的时) is a fragment.
-SHOWN: Final = 3
+# A reading names character pairs: a single character tells an analyst little (most words are two), and a
+# pair of function characters or one across 的 (的时) is a fragment.
 _FUNCTION_CHARACTERS: Final = frozenset("的了是在我你他她它们这那和与也都就说到有个着过吧呢啊")
 
 
@@ -44,7 +48,7 @@ def chinese_complaint_tokens(simplified: str) -> list[str]:
 
 def chinese_complaint_features(tokens: list[str]) -> list[str]:
     """Every token and every pair of neighbouring tokens, as often as they occur."""
-    return [*tokens, *map("".join, pairwise(tokens))]
+    return pair_features(tokens, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +61,7 @@ class ChineseComplaintModel:
     version: str
 
     def probability(self, simplified: str) -> float:
-        get = self.weights.get
-        tokens = chinese_complaint_tokens(simplified)
-        pairs = map("".join, pairwise(tokens))
-        log_odds = self.bias + sum(map(get, tokens, repeat(0.0))) + sum(map(get, pairs, repeat(0.0)))
+        log_odds = linear_log_odds(self.bias, self.weights, chinese_complaint_tokens(simplified), "")
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, log_odds))))
 
 
@@ -92,7 +93,4 @@ def complaint_reading(simplified: str, probability: float) -> ComplaintReading:
         weight = model.weights.get(tokens[index] + tokens[index + 1], 0.0)
         if weight > 0.0:
             found.append((weight, matches[index].start(), matches[index + 1].end()))
-    found.sort(key=lambda item: (-item[0], item[1]))
-    start, end = (found[0][1], found[0][2]) if found else (0, len(simplified))
-    words = tuple(dict.fromkeys(simplified[first:last] for _, first, last in found[:SHOWN]))
-    return ComplaintReading(round(probability, 2), start, end, words)
+    return reading_of(probability, simplified, found)

@@ -11,17 +11,20 @@ most, so an analyst can see why.
 
 from __future__ import annotations
 
-import gzip
-import json
 import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
-from itertools import pairwise, repeat
-from typing import Any, Final
+from typing import Final
 
 from pipeline.domain.emotion import compiled
+from pipeline.domain.emotion.complaint_models import (
+    ComplaintReading,
+    linear_log_odds,
+    pair_features,
+    reading_of,
+    shipped_complaint_model,
+)
 
 # Words are runs of letters and apostrophes; every other character separates them, and every digit becomes
 # a zero, so that a number, in digits or in words, reads as one token: "six weeks" and "3 weeks" are the
@@ -63,7 +66,7 @@ def complaint_tokens(text: str) -> list[str]:
 
 def complaint_features(tokens: list[str]) -> list[str]:
     """Every token and every pair of neighbouring tokens, as often as they occur."""
-    return [*tokens, *map(" ".join, pairwise(tokens))]
+    return pair_features(tokens, " ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,29 +99,7 @@ class ComplaintModel:
 
     def log_odds_python(self, text: str) -> float:
         """The reference for ``_scan.complaint_log_odds``."""
-        get = self.weights.get
-        tokens = complaint_tokens(text)
-        # map and join run in C: this is on the path of every English text.
-        pairs = map(" ".join, pairwise(tokens))
-        return self.bias + sum(map(get, tokens, repeat(0.0))) + sum(map(get, pairs, repeat(0.0)))
-
-
-@dataclass(frozen=True, slots=True)
-class ComplaintReading:
-    """A text read as a complaint: how sure the model is, where the word or pair that weighed most for it
-    sits, and the words of the few that weighed most (strongest first), for an analyst to see why."""
-
-    probability: float
-    start: int
-    end: int
-    weightiest: tuple[str, ...]
-
-
-def shipped_complaint_model(folder: str) -> dict[str, Any]:
-    """A language's complaint model as training wrote it (``data/<folder>/complaints.json.gz``)."""
-    path = resources.files("pipeline.domain.emotion") / "data" / folder / "complaints.json.gz"
-    shipped: dict[str, Any] = json.loads(gzip.decompress(path.read_bytes()))
-    return shipped
+        return linear_log_odds(self.bias, self.weights, complaint_tokens(text), " ")
 
 
 @cache
@@ -139,15 +120,10 @@ def read_complaint(text: str) -> ComplaintReading | None:
     log_odds = model.log_odds(text)
     if log_odds < model.cut:
         return None
-    found = _weightiest(model, text)
-    start, end = (found[0][1], found[0][2]) if found else (0, len(text))
-    words = tuple(dict.fromkeys(text[first:last] for _, first, last in found[:SHOWN]))
-    return ComplaintReading(round(1.0 / (1.0 + math.exp(-log_odds)), 2), start, end, words)
+    return reading_of(1.0 / (1.0 + math.exp(-log_odds)), text, _weighing(model, text))
 
 
 _WORD: Final = re.compile(r"\S+")
-# How many of the weightiest words and pairs a reading names.
-SHOWN: Final = 3
 # Words that weigh in the model (its complaints say "the" and "my" more than Reddit does) but tell an analyst
 # nothing: not named alone, nor as a pair of two of them.
 _FUNCTION_WORDS: Final = frozenset(
@@ -160,9 +136,9 @@ _FUNCTION_WORDS: Final = frozenset(
 )
 
 
-def _weightiest(model: ComplaintModel, text: str) -> list[tuple[float, int, int]]:
-    """The words and pairs that weigh for a complaint, heaviest first, with their offsets in ``text`` (not
-    function words, alone or paired)."""
+def _weighing(model: ComplaintModel, text: str) -> list[tuple[float, int, int]]:
+    """The words and pairs that weigh for a complaint, with their offsets in ``text`` (not function words,
+    alone or paired)."""
     separated = _words(text)
     if len(separated) != len(text):  # a few letters change length when lowered; offsets would drift
         return []
@@ -178,5 +154,4 @@ def _weightiest(model: ComplaintModel, text: str) -> list[tuple[float, int, int]
             weight = model.weights.get(f"{tokens[index]} {tokens[index + 1]}", 0.0)
             if weight > 0.0:
                 found.append((weight, match.start(), matches[index + 1].end()))
-    # Heaviest first; of equal weights, the earlier.
-    return sorted(found, key=lambda item: (-item[0], item[1]))
+    return found
