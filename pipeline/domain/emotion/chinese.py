@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -131,7 +132,7 @@ def score_chinese(text: str) -> TextScores:
         arousal_boost = _punctuation(text, simplified, repeated, evidence, cues)
     else:
         arousal_boost = 0.0
-    complaint = chinese_complaint_model().probability(simplified)
+    complaint = _ComplaintProbability(points)
     negative_probability = _negative_probability(simplified, points, after_contrast, evidence, complaint)
     _add_learned_complaint(simplified, text, complaint, evidence, cues)
     _add_prior(negative_probability, evidence, cues)
@@ -145,20 +146,36 @@ def score_chinese(text: str) -> TextScores:
     return TextScores(raw=raw, valence=valence, arousal=arousal, cues=tuple(cues))
 
 
+class _ComplaintProbability:
+    """The learned complaint reading's probability for one text, read only where it can change the result
+    (most texts carry feeling words or a lean the reading does not touch) and then once."""
+
+    __slots__ = ("_points", "_value")
+
+    def __init__(self, points: list[int]) -> None:
+        self._points = points
+        self._value: float | None = None
+
+    def __call__(self) -> float:
+        if self._value is None:
+            self._value = chinese_complaint_model().probability(self._points)
+        return self._value
+
+
 def _negative_probability(
     simplified: str,
     points: list[int],
     after_contrast: int,
     evidence: dict[Emotion, float],
-    complaint: float,
+    complaint: Callable[[], float],
 ) -> float:
     """The polarity model's P(negative), read as the lexicon is read.
 
     After a contrast (但是, 不过) the model's reading of what follows weighs as much as its reading of
     the whole text, as the words after a contrast outweigh those before. A text that asks, or that the
-    learned complaint reading (``complaint``, its probability) confidently takes for no complaint and
-    that has no rhetorical marker (怎么这么慢), keeps a fraction of a negative lean unless its words
-    complain.
+    learned complaint reading (``complaint``, its probability when called) confidently takes for no
+    complaint and that has no rhetorical marker (怎么这么慢), keeps a fraction of a negative lean unless
+    its words complain.
     """
     model = polarity_model()
     probability = model.probability_of(points)
@@ -170,10 +187,11 @@ def _negative_probability(
         or sum(evidence.get(emotion, 0.0) for emotion in NEGATIVE_EMOTIONS) >= ASKING_COMPLAINT
     ):
         return probability
-    quiet = complaint <= chinese_complaint_model().quiet and _RHETORICAL.search(simplified) is None
-    if not quiet and not _asks(simplified, question_mark_anywhere=True):
-        return probability
-    return 0.5 + (probability - 0.5) * ASKING_MODEL_SHARE
+    if _asks(simplified, question_mark_anywhere=True) or (
+        complaint() <= chinese_complaint_model().quiet and _RHETORICAL.search(simplified) is None
+    ):
+        return 0.5 + (probability - 0.5) * ASKING_MODEL_SHARE
+    return probability
 
 
 def _asks(simplified: str, *, question_mark_anywhere: bool) -> bool:
@@ -400,15 +418,19 @@ LEARNED_COMPLAINT: Final[dict[Emotion, float]] = {"anger": 0.7, "sadness": 0.3}
 
 
 def _add_learned_complaint(
-    simplified: str, text: str, complaint: float, evidence: dict[Emotion, float], cues: list[Cue]
+    simplified: str,
+    text: str,
+    complaint: Callable[[], float],
+    evidence: dict[Emotion, float],
+    cues: list[Cue],
 ) -> None:
     """Complaint evidence from the learned reading, when it is confident and the lexicon found next to no
     feeling (its evidence, before the polarity prior, under ``ASKING_COMPLAINT`` in all): a complaint told
     without a feeling word. Where the words carry one, they speak for the text; on Weibo posts the reading
     added anger beside them (SMP2020 0.511 -> 0.504 without this condition, 0.512 with it)."""
-    if complaint < chinese_complaint_model().threshold or sum(evidence.values()) >= ASKING_COMPLAINT:
+    if sum(evidence.values()) >= ASKING_COMPLAINT or complaint() < chinese_complaint_model().threshold:
         return
-    reading = complaint_reading(simplified, complaint)
+    reading = complaint_reading(simplified, complaint())
     for emotion, weight in LEARNED_COMPLAINT.items():
         evidence[emotion] = evidence.get(emotion, 0.0) + weight
     note = f"learned complaint reading {reading.probability:.2f}: {', '.join(reading.weightiest)}"

@@ -5,16 +5,14 @@ The texts below are written here and are in none of its training rows.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from pipeline.domain.emotion.chinese import ASKING_MODEL_SHARE, score_chinese
-from pipeline.domain.emotion.chinese_complaints import (
-    chinese_complaint_features,
-    chinese_complaint_model,
-    chinese_complaint_tokens,
-)
+from pipeline.domain.emotion.chinese_complaints import chinese_complaint_model
 from pipeline.domain.emotion.chinese_polarity import polarity_model
-from pipeline.domain.emotion.chinese_script import simplified_points
+from pipeline.domain.emotion.chinese_script import code_points, simplified_points
 from pipeline.domain.emotion.engine import EmotionEngine, load_engine
 from pipeline.domain.experience import judge_experience
 from pipeline.evaluation.splits import CHINESE_COMPLAINT_HOLDOUT_ROUNDS, complaint_training_row
@@ -33,16 +31,19 @@ def _learned(text: str) -> list[str]:
     ]
 
 
-def test_tokens_are_characters_numbers_latin_words_and_question_marks() -> None:
-    tokens = chinese_complaint_tokens("等了15天 WiFi还是断？")
-    assert tokens == ["等", "了", "0", "天", "wifi", "还", "是", "断", "?"]
-    assert chinese_complaint_features(["还", "没", "到"]) == ["还", "没", "到", "还没", "没到"]
+def test_the_reading_is_the_trained_sum_over_characters_and_pairs() -> None:
+    # Read as the polarity model reads its own weights: the bias, each character, each neighbouring pair.
+    model = chinese_complaint_model()
+    text = "还没到"
+    ngrams = ("还", "没", "到", "还没", "没到")
+    total = model.ngrams.bias + sum(model.ngrams.weight(ngram) for ngram in ngrams)
+    assert model.probability(code_points(text)) == pytest.approx(1.0 / (1.0 + math.exp(-total)))
 
 
 def test_the_shipped_model_has_both_thresholds() -> None:
     model = chinese_complaint_model()
     assert 0.0 < model.quiet < 0.5 < model.threshold < 1.0
-    assert len(model.weights) > 500
+    assert len(model.ngrams.unigrams) > 300
 
 
 @pytest.mark.parametrize(
@@ -90,8 +91,8 @@ def test_requests_and_plain_statements_are_not_bad(engine: EmotionEngine, text: 
 def test_a_statement_the_reading_takes_for_no_complaint_keeps_part_of_the_negative_lean() -> None:
     # The review-trained polarity model leans negative on a moving notice; the reading says it is none.
     text = "我们下周搬家，宽带要移机"
-    simplified, points = simplified_points(text)
-    assert chinese_complaint_model().probability(simplified) <= chinese_complaint_model().quiet
+    _, points = simplified_points(text)
+    assert chinese_complaint_model().probability(points) <= chinese_complaint_model().quiet
     leaning = polarity_model().probability_of(points)
     assert leaning > 0.8
     [prior] = [cue for cue in score_chinese(text).cues if (cue.note or "").startswith("character n-gram")]
