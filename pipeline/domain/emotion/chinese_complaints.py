@@ -33,7 +33,6 @@ class ChineseComplaintModel:
     # At or above this probability a text reads as a complaint; at or below ``quiet``, as none.
     threshold: float
     quiet: float
-    version: str
 
     def probability(self, points: list[int]) -> float:
         """How likely the text (its simplified code points) is a complaint, 0..1."""
@@ -49,7 +48,6 @@ def chinese_complaint_model() -> ChineseComplaintModel:
         ngrams=PolarityModel.from_ngrams(weights, float(shipped["bias"])),
         threshold=float(shipped["threshold"]),
         quiet=float(shipped["quiet"]),
-        version=str(shipped["version"]),
     )
 
 

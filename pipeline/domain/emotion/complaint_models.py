@@ -1,6 +1,6 @@
-"""What the English and Chinese complaint readings share: the shipped model's file, the linear sum over
-tokens and neighbouring pairs, and the reading a confident complaint gets (its probability, where its
-weightiest feature sits, and the few that weighed most)."""
+"""What the English and Chinese complaint readings share: the shipped model's file, and the reading a
+confident complaint gets (its probability, where its weightiest feature sits, and the few that weighed
+most)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import gzip
 import json
 from dataclasses import dataclass
 from importlib import resources
-from itertools import pairwise, repeat
 from typing import Any, Final
 
 # How many of the weightiest words or pairs a reading names.
@@ -31,19 +30,6 @@ def shipped_complaint_model(folder: str) -> dict[str, Any]:
     path = resources.files("pipeline.domain.emotion") / "data" / folder / "complaints.json.gz"
     shipped: dict[str, Any] = json.loads(gzip.decompress(path.read_bytes()))
     return shipped
-
-
-def pair_features(tokens: list[str], joiner: str) -> list[str]:
-    """Every token and every pair of neighbouring tokens (joined by ``joiner``), as often as they occur."""
-    return [*tokens, *map(joiner.join, pairwise(tokens))]
-
-
-def linear_log_odds(bias: float, weights: dict[str, float], tokens: list[str], joiner: str) -> float:
-    """The bias, then the tokens' weights, then the pairs' weights, each summed in text order."""
-    get = weights.get
-    # map and join run in C: this is on the path of every text.
-    pairs = map(joiner.join, pairwise(tokens))
-    return bias + sum(map(get, tokens, repeat(0.0))) + sum(map(get, pairs, repeat(0.0)))
 
 
 def reading_of(probability: float, text: str, found: list[tuple[float, int, int]]) -> ComplaintReading:

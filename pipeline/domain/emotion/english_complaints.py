@@ -15,16 +15,11 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise, repeat
 from typing import Final
 
 from pipeline.domain.emotion import compiled
-from pipeline.domain.emotion.complaint_models import (
-    ComplaintReading,
-    linear_log_odds,
-    pair_features,
-    reading_of,
-    shipped_complaint_model,
-)
+from pipeline.domain.emotion.complaint_models import ComplaintReading, reading_of, shipped_complaint_model
 
 # Words are runs of letters and apostrophes; every other character separates them, and every digit becomes
 # a zero, so that a number, in digits or in words, reads as one token: "six weeks" and "3 weeks" are the
@@ -66,7 +61,7 @@ def complaint_tokens(text: str) -> list[str]:
 
 def complaint_features(tokens: list[str]) -> list[str]:
     """Every token and every pair of neighbouring tokens, as often as they occur."""
-    return pair_features(tokens, " ")
+    return [*tokens, *map(" ".join, pairwise(tokens))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +70,6 @@ class ComplaintModel:
     weights: dict[str, float]
     # The probability at or above which a text reads as a complaint.
     threshold: float
-    version: str
     # The weights hashed for the compiled reading (``_scan.complaint_table``), where it was built.
     table: object | None = field(default=None, compare=False)
     # The threshold in log-odds: the common case is decided without an exponential.
@@ -85,10 +79,10 @@ class ComplaintModel:
         object.__setattr__(self, "cut", math.log(self.threshold / (1.0 - self.threshold)))
 
     @classmethod
-    def of(cls, bias: float, weights: dict[str, float], threshold: float, version: str) -> ComplaintModel:
+    def of(cls, bias: float, weights: dict[str, float], threshold: float) -> ComplaintModel:
         """A model, with its compiled table where the compiled helpers were built."""
         table = _NATIVE.complaint_table(weights, _NUMBER_WORDS) if _NATIVE is not None else None
-        return cls(bias, weights, threshold, version, table)
+        return cls(bias, weights, threshold, table)
 
     def log_odds(self, text: str) -> float:
         """The model's log-odds that ``text`` is a complaint."""
@@ -99,7 +93,11 @@ class ComplaintModel:
 
     def log_odds_python(self, text: str) -> float:
         """The reference for ``_scan.complaint_log_odds``."""
-        return linear_log_odds(self.bias, self.weights, complaint_tokens(text), " ")
+        get = self.weights.get
+        tokens = complaint_tokens(text)
+        # map and join run in C; the tokens' weights, then the pairs', each summed in text order.
+        pairs = map(" ".join, pairwise(tokens))
+        return self.bias + sum(map(get, tokens, repeat(0.0))) + sum(map(get, pairs, repeat(0.0)))
 
 
 @cache
@@ -110,7 +108,6 @@ def complaint_model() -> ComplaintModel:
         bias=float(shipped["bias"]),
         weights={feature: float(weight) for feature, weight in shipped["weights"].items()},
         threshold=float(shipped["threshold"]),
-        version=str(shipped["version"]),
     )
 
 

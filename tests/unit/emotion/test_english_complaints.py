@@ -50,7 +50,7 @@ def test_features_are_tokens_then_neighbouring_pairs() -> None:
 
 def test_log_odds_add_the_bias_and_every_occurrence_of_every_feature() -> None:
     model = ComplaintModel(bias=-1.0, weights={"late": 1.5, "again": 0.5, "late again": 2.0, "?": -3.0},
-                           threshold=0.9, version="test")
+                           threshold=0.9)
     assert model.log_odds_python("late again") == pytest.approx(-1.0 + 1.5 + 0.5 + 2.0)
     assert model.log_odds_python("late, late again") == pytest.approx(-1.0 + 3.0 + 0.5 + 2.0)
     assert model.log_odds_python("late again?") == pytest.approx(-1.0 + 1.5 + 0.5 + 2.0 - 3.0)
