@@ -58,7 +58,7 @@ def test_log_odds_add_the_bias_and_every_occurrence_of_every_feature() -> None:
     assert model.cut == pytest.approx(math.log(9.0))
 
 
-def test_the_shipped_model_is_what_its_training_wrote() -> None:
+def test_the_shipped_model_has_a_threshold_and_reads_questions_and_weeks_as_expected() -> None:
     model = complaint_model()
     assert 0.5 < model.threshold < 1.0
     assert len(model.weights) > 1000
