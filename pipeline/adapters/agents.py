@@ -9,17 +9,20 @@ Two agents, both at concurrency 1 (Faust can commit past in-flight messages othe
 - ``stage-windows`` applies contributions and watermarks to the per-stage window tables and emits closed
   windows to the stage-emotions topic.
 
-No exception escapes an agent loop: Faust would still ack the records (see FAUST.md).
+No exception escapes an agent loop: Faust would still ack the records (see FAUST.md). Nor is a record given
+up on: a batch or message that fails is done again, after a pause, until it completes (``until_done``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import functools
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import faust
 import orjson
@@ -79,6 +82,39 @@ def release(message: faust.types.Message) -> None:
 
 
 CLOUDEVENTS_HEADERS = [("content-type", b"application/cloudevents+json")]
+
+RETRY_FIRST_PAUSE_S: Final = 0.1
+RETRY_LONGEST_PAUSE_S: Final = 5.0
+
+
+async def until_done(
+    work: Callable[[], Awaitable[None]],
+    failure: str,
+    context: dict[str, Any],
+    after_failure: Callable[[], Awaitable[None]],
+) -> None:
+    """Do ``work`` (one batch or message) until it completes, pausing longer after each failure.
+
+    Faust acks what an agent took as soon as the agent moves on, failed or not, so a record given up on
+    here is a record lost (seen: a changelog topic missing from a worker's metadata made every window write
+    fail for seconds, and the messages were skipped). Doing it again is what a crash and redelivery would
+    do, without the restart: the work is idempotent by source offset, and records that stopped being this
+    worker's to apply are released by the work itself. ``after_failure`` puts the agent where a restart
+    would: its sends settled (the writes they acknowledge reach the local tables, those of a failed one are
+    dropped, ``changelog_first``), so that the next try reads a state the changelog holds, and whatever it
+    keeps in memory of the tables read again. A failure that does not pass stalls the partition, loudly (an
+    error each time, and the lag grows), rather than losing records silently.
+    """
+    pause = RETRY_FIRST_PAUSE_S
+    while True:
+        try:
+            await work()
+            return
+        except Exception:
+            log.exception(failure, extra={**context, "retry_in_s": pause})
+            await after_failure()
+        await asyncio.sleep(pause)
+        pause = min(2 * pause, RETRY_LONGEST_PAUSE_S)
 
 
 @dataclass(frozen=True)
@@ -188,18 +224,17 @@ class InteractionsAgent:
     async def run(self, batches: AsyncIterator[Sequence[Event]]) -> AsyncIterator[None]:
         """Process each batch (``batching.take_ready`` forms them) and yield after it."""
         async for batch in batches:
-            try:
-                await self.process_batch(batch)
-            except Exception:
-                # Only a failure to hand records to the producer lands here; the batch is acked by Faust
-                # regardless, so say loudly which offsets were affected. Its watermark announcements may be
-                # lost with it: every partition's next watermark is announced.
-                self._announced.clear()
-                log.exception(
-                    "a batch could not be completed",
-                    extra={"records": len(batch), "first_offset": batch[0].message.offset},
-                )
+            await until_done(
+                functools.partial(self.process_batch, batch),
+                "a batch could not be completed",
+                {"records": len(batch), "first_offset": batch[0].message.offset},
+                self._after_failure,
+            )
             yield None
+
+    async def _after_failure(self) -> None:
+        self._announced.clear()  # the failed try's announcements may be lost: announce every partition
+        await self.deliveries.settle_quietly()
 
     async def process_batch(self, batch: Sequence[Event]) -> None:
         await self.ready()
@@ -327,18 +362,21 @@ class StageWindowsAgent:
 
     async def run(self, stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
         async for event in stream.events():
-            try:
-                await self.process(event)
-            except Exception:
-                log.exception(
-                    "a contributions message could not be applied",
-                    extra={
-                        "topic": event.message.topic,
-                        "partition": event.message.partition,
-                        "offset": event.message.offset,
-                    },
-                )
+            await until_done(
+                functools.partial(self.process, event),
+                "a contributions message could not be applied",
+                {
+                    "topic": event.message.topic,
+                    "partition": event.message.partition,
+                    "offset": event.message.offset,
+                },
+                self._after_failure,
+            )
             yield None
+
+    async def _after_failure(self) -> None:
+        await self.deliveries.settle_quietly()
+        self.index.reset()  # its due times may have been taken by the failed try: read them again
 
     async def process(self, event: Event) -> None:
         await self.ready()

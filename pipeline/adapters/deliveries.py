@@ -9,6 +9,7 @@ are never redelivered). So each agent waits for its own sends before it lets Fau
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -48,6 +49,12 @@ class Deliveries:
             raise
         for acknowledged, _ in self._settled:
             acknowledged()
+
+    async def settle_quietly(self) -> None:
+        """``settle``, after a failed unit of work: its failure was already reported, and a send that failed
+        has its writes dropped either way."""
+        with contextlib.suppress(Exception):
+            await self.settle()
 
 
 def make_changelog_first(table: BytesTable, deliveries: Deliveries) -> None:

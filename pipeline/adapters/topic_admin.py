@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
+from typing import Final
 
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
@@ -21,12 +23,30 @@ def contributions_topic_name(settings: Settings) -> str:
     return f"{settings.worker.app_id}-stage-contributions"
 
 
-def product_topics(settings: Settings) -> list[str]:
-    """Every topic the worker consumes or produces, the internal contributions topic included.
+TABLES: Final = ("customers", "source-watermarks", "stage-windows", "window-watermarks")
+"""The worker's tables, by the name Faust gives their changelog topics."""
 
-    The contributions topic is created here, before the worker subscribes: left to Faust, it is declared
-    while the consumer joins its group, and a first assignment made before it exists leaves the window agent
-    without partitions until the next metadata refresh (minutes).
+CHANGELOG_CONFIG: Final = {"cleanup.policy": "compact"}
+"""What Faust asks for when it creates a (not windowed) table's changelog: the newest value of each key."""
+
+
+def changelog_topic_name(settings: Settings, table: str) -> str:
+    """The changelog topic Faust writes ``table``'s changes to (and recovers it from)."""
+    return f"{settings.worker.app_id}-{table}-changelog"
+
+
+def changelog_topics(settings: Settings) -> list[str]:
+    return [changelog_topic_name(settings, table) for table in TABLES]
+
+
+def product_topics(settings: Settings) -> list[str]:
+    """Every topic the worker consumes or produces, the internal ones (contributions, changelogs) included.
+
+    The internal topics are created here, before any worker subscribes. Left to Faust, they are declared
+    while the consumer joins its group, and a first assignment made before one exists leaves it out until
+    the next metadata refresh (minutes): the window agent without partitions, or (seen with two workers
+    starting on a fresh application id) a table whose changelog is unassigned, so that it is not recovered
+    and every write to it is refused (``PartitionsMismatch``, the changelog having "0 partitions").
     """
     topics = settings.topics
     return [
@@ -36,6 +56,7 @@ def product_topics(settings: Settings) -> list[str]:
         topics.stage_emotions,
         topics.dlq,
         contributions_topic_name(settings),
+        *changelog_topics(settings),
     ]
 
 
@@ -64,13 +85,22 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> None:
                 f"topics {', '.join(missing)} do not exist and topic creation is off",
             )
         if missing:
+            changelogs = set(changelog_topics(settings))
             # Another worker may create one between our look and our request.
             with contextlib.suppress(TopicAlreadyExistsError):
                 admin.create_topics(
-                    [NewTopic(name, expected, settings.topics.replication_factor) for name in missing]
+                    [
+                        NewTopic(
+                            name,
+                            expected,
+                            settings.topics.replication_factor,
+                            topic_configs=CHANGELOG_CONFIG if name in changelogs else {},
+                        )
+                        for name in missing
+                    ]
                 )
             log.info("created topics", extra={"topics": missing, "partitions": expected})
-            existing = partition_counts(admin)
+            existing = described_all(admin, product_topics(settings), timeout_s)
         wrong = {
             name: existing[name]
             for name in product_topics(settings)
@@ -85,6 +115,23 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> None:
             )
     finally:
         admin.close()
+
+
+def described_all(
+    admin: KafkaAdminClient, names: list[str], timeout_s: float, poll_s: float = 0.2
+) -> dict[str, int]:
+    """Partitions per topic of ``names``, once the broker describes them all (or at ``timeout_s``, as far as
+    it does).
+
+    A topic just created (here, or by another worker starting beside this one) is described with an error
+    until its partitions have leaders; counted as absent, a wrong partition count of it would go unnoticed.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        counts = partition_counts(admin, names)
+        if len(counts) == len(set(names)) or time.monotonic() >= deadline:
+            return counts
+        time.sleep(poll_s)
 
 
 def partition_counts(admin: KafkaAdminClient, names: list[str] | None = None) -> dict[str, int]:

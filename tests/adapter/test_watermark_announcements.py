@@ -2,7 +2,7 @@
 
 Windows close and expire only at multiples of the closing step (an hour with the default windows), so a
 batch whose watermark reaches no new multiple is not announced; a partition's first batch in a worker
-process, a batch that reaches one, the same batch redelivered, and the batch after a failed one are.
+process, a batch that reaches one, the same batch redelivered, and a failed batch done again are.
 """
 
 from __future__ import annotations
@@ -107,34 +107,35 @@ class Batches:
 
 
 class LosingAnnouncements(RecordingTopic):
-    """Contributions whose announcements fail to reach the broker while ``losing`` is set."""
+    """Contributions whose announcements fail to reach the broker ``losing`` times."""
 
-    losing = False
+    losing = 0
 
     async def send(self, **message: Any) -> asyncio.Future[None]:
         if not (self.losing and message.get("key") is None):
             return await super().send(**message)
+        self.losing -= 1
         lost: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         lost.set_exception(ConnectionError("broker gone"))
         return lost
 
 
-async def test_the_batch_after_a_failed_one_announces_again() -> None:
+async def test_a_failed_batch_is_done_again_and_announces_again() -> None:
     contributions = LosingAnnouncements()
     agent, topics = fresh_agent(contributions=contributions)
     stream = Batches([[call(0, "10:00:00")], [call(1, "11:05:00")], [call(2, "11:10:00")]])
     run = agent.run(stream.take_events(10, 0.01))
 
     await anext(run)
-    contributions.losing = True
-    await anext(run)  # its checkpoint is written, its announcement of 11:05 lost, the batch logged as failed
-    contributions.losing = False
-    await anext(run)  # crosses no hour from 11:05, yet must say it: nobody heard 11:05
+    contributions.losing = PARTITIONS  # the first attempt's announcement of 11:05 is lost everywhere
+    await anext(run)  # done again after a pause: its checkpoint is written, so it must announce regardless
+    await anext(run)  # crosses no hour from 11:05, and 11:05 was heard: nothing to say
 
-    assert [list(heard.values()) for heard in announcements(topics)] == [
-        [1_772_359_200_000],
-        [1_772_363_400_000],
-    ]
+    ten, eleven_five = 1_772_359_200_000, 1_772_363_100_000
+    assert [list(heard.values()) for heard in announcements(topics)] == [[ten], [eleven_five]]
+    sent = cast(RecordingTopic, topics.enriched).sent
+    enriched = [orjson.loads(message["value"])["event"]["event_id"] for message in sent]
+    assert enriched == ["e0", "e1", "e1", "e2"], "the failed batch's outputs are sent again, never skipped"
 
 
 async def test_with_a_step_of_one_millisecond_every_advance_is_announced() -> None:

@@ -12,6 +12,7 @@ import rocksdict
 from faust.stores.rocksdb import RocksDBOptions
 
 from pipeline.adapters.rocksdb_memory import MIB, BudgetedRocksDBOptions, RocksDBBudget
+from pipeline.adapters.topic_admin import CHANGELOG_CONFIG, changelog_topics
 from pipeline.adapters.worker_app import build_worker
 from pipeline.config import load_settings
 
@@ -32,6 +33,20 @@ def test_every_table_shares_one_budget(tmp_path: Path) -> None:
     assert all(
         option.write_buffer_size == 2 * MIB and option.max_write_buffer_number == 2 for option in options
     )
+
+
+def test_the_topics_created_before_start_are_the_tables_changelogs(tmp_path: Path) -> None:
+    settings = load_settings(worker={"app_id": "names-check", "workdir": tmp_path})
+    worker = build_worker(settings)
+
+    tables = [cast(Any, getattr(worker.tables, field.name)) for field in fields(worker.tables)]
+    assert [table.changelog_topic.get_topic_name() for table in tables] == changelog_topics(settings)
+    # Created with what Faust itself would ask for, so that its own declaration finds nothing to change.
+    for table in tables:
+        assert table.changelog_topic.compacting
+        assert not table.changelog_topic.deleting
+        assert table.changelog_topic.retention is None
+    assert CHANGELOG_CONFIG == {"cleanup.policy": "compact"}
 
 
 def test_the_budget_and_its_use_are_metrics(tmp_path: Path) -> None:

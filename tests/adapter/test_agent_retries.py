@@ -1,0 +1,175 @@
+"""A batch or message whose work fails is done again until it completes, never skipped.
+
+Faust acks what an agent took once the agent moves on, so a skipped record is a lost one. Seen on a broker:
+a changelog topic missing from a worker's metadata made every window write raise Faust's
+``PartitionsMismatch`` for seconds, and the window agent, which logged and went on, left those
+contributions out of the windows for good. Here the agents are the real ones with the real domain; topics
+and tables are in-memory stand-ins, and a table refuses its first writes the way Faust's did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from typing import Any, cast
+
+import orjson
+import pytest
+from faust.exceptions import PartitionsMismatch
+from support.agents import Message, RecordingTable, RecordingTopic
+
+from pipeline.adapters.agents import InteractionsAgent, StageWindowsAgent, Tables, Topics
+from pipeline.adapters.table_stores import WindowIndex
+from pipeline.assembly import Components, assemble
+from pipeline.config import load_settings
+from pipeline.domain.partitioning import kafka_partition
+from pipeline.metrics_port import NullMetrics
+
+PARTITIONS = 2
+QUICK = 0.001  # the pause before a retry: seconds in production, nothing here
+
+
+@dataclass
+class Event:
+    message: Message
+
+    @property
+    def value(self) -> bytes:
+        return self.message.value
+
+
+class RefusingTable(RecordingTable):
+    """A table whose first ``refusals`` writes raise, as Faust's did while the changelog topic was missing
+    from the consumer's metadata (before anything is stored: Faust checks before it writes)."""
+
+    def __init__(self, refusals: int) -> None:
+        super().__init__()
+        self.refusals = refusals
+
+    def __setitem__(self, key: bytes, value: bytes) -> None:
+        if self.refusals:
+            self.refusals -= 1
+            raise PartitionsMismatch("The source topic has 2 partitions, but the changelog topic has 0")
+        super().__setitem__(key, value)
+
+
+class Stream:
+    """Faust's stream as the window agent reads it."""
+
+    def __init__(self, events: list[Event]) -> None:
+        self.items = events
+
+    async def events(self) -> AsyncIterator[Event]:
+        for event in self.items:
+            yield event
+
+
+def components() -> Components:
+    return assemble(load_settings(topics={"partitions": PARTITIONS}), NullMetrics())
+
+
+def calls() -> Iterator[Event]:
+    """Six customers' complaints over a day, so that hourly windows fill and close."""
+    for offset in range(36):
+        customer = f"cust-{offset % 6}"
+        value = orjson.dumps(
+            {
+                "event_id": f"e{offset}",
+                "customer_id": customer,
+                "occurred_at": f"2026-03-01T{offset // 2:02d}:{offset % 2 * 30:02d}:00+00:00",
+                "channel": "chat",
+                "journey": "telecom",
+                "text": "Still waiting for the refund, nobody answers. I am furious!",
+            }
+        )
+        key = customer.encode()
+        yield Event(Message(value, key, offset=offset, partition=kafka_partition(key, PARTITIONS)))
+
+
+def tables(**replaced: RecordingTable) -> Tables:
+    return Tables(**{name: replaced.get(name, RecordingTable()) for name in Tables.__dataclass_fields__})  # type: ignore[arg-type]
+
+
+def topics() -> Topics:
+    return Topics(*(cast(Any, RecordingTopic()) for _ in Topics.__dataclass_fields__))
+
+
+async def contributions_of(batches: list[list[Event]]) -> list[Event]:
+    """What the interactions agent sends to the contributions topic, as the window agent reads it back."""
+    sent_to = topics()
+    agent = InteractionsAgent(components().processor, sent_to, tables(), PARTITIONS, closing_step_ms=1)
+    for batch in batches:
+        await agent.process_batch(cast(Any, batch))
+    offsets = dict.fromkeys(range(PARTITIONS), 0)
+    read: list[Event] = []
+    for message in cast(RecordingTopic, sent_to.contributions).sent:
+        partition = message.get("partition")
+        if partition is None:
+            partition = kafka_partition(message["key"], PARTITIONS)
+        read.append(
+            Event(Message(message["value"], message["key"], offsets[partition], "contributions", partition))
+        )
+        offsets[partition] += 1
+    return read
+
+
+async def windows_after(events: list[Event], state: Tables) -> tuple[dict[bytes, bytes], list[str]]:
+    domain = components()
+    emitted = topics()
+    agent = StageWindowsAgent(
+        domain.windows,
+        emitted,
+        state,
+        WindowIndex(state.windows, PARTITIONS, domain.windows.settings),
+        PARTITIONS,
+    )
+    async for _ in agent.run(cast(Any, Stream(events))):
+        pass
+    results = [
+        orjson.loads(sent["value"])["window_id"] for sent in cast(RecordingTopic, emitted.stage_emotions).sent
+    ]
+    return dict(state.windows), results
+
+
+@pytest.fixture(autouse=True)
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("pipeline.adapters.agents.RETRY_FIRST_PAUSE_S", QUICK)
+
+
+@pytest.mark.parametrize("refused", ["windows", "window_watermarks"])
+async def test_window_writes_refused_for_a_while_are_applied_once_they_pass(refused: str) -> None:
+    events = await contributions_of([list(calls())[i : i + 6] for i in range(0, 36, 6)])
+    expected_windows, expected_results = await windows_after(events, tables())
+    assert expected_results, "the day's hourly windows close"
+
+    windows, results = await windows_after(events, tables(**{refused: RefusingTable(refusals=5)}))
+
+    assert windows == expected_windows, "no contribution skipped, none counted twice"
+    assert set(results) == set(expected_results), "every closed window emitted (a repeat allowed)"
+    assert not any(event.message.acked for event in events)
+
+
+async def test_a_batch_whose_state_writes_are_refused_is_done_again() -> None:
+    batch = list(calls())
+    clean_topics, clean_tables = topics(), tables()
+    clean = InteractionsAgent(components().processor, clean_topics, clean_tables, PARTITIONS)
+    async for _ in clean.run(_batches([batch])):
+        pass
+
+    refusing_topics, refusing_tables = topics(), tables(customers=RefusingTable(refusals=2))
+    refusing = InteractionsAgent(components().processor, refusing_topics, refusing_tables, PARTITIONS)
+    async for _ in refusing.run(_batches([batch])):
+        pass
+
+    assert dict(refusing_tables.customers) == dict(clean_tables.customers)
+    alerts = [orjson.loads(sent["value"])["id"] for sent in cast(RecordingTopic, refusing_topics.alerts).sent]
+    clean_alerts = [
+        orjson.loads(sent["value"])["id"] for sent in cast(RecordingTopic, clean_topics.alerts).sent
+    ]
+    assert clean_alerts
+    assert set(alerts) == set(clean_alerts), "alerts repeated at most, with their ids"
+
+
+async def _batches(batches: list[list[Event]]) -> AsyncIterator[list[Event]]:
+    for batch in batches:
+        yield batch
