@@ -67,6 +67,8 @@ SECONDARY_DAMPING: Final = 0.5
 
 _MENTION = re.compile(r"@[^\s:,.!?;@]{1,30}")
 _CLAUSE_BREAK = re.compile(r"[,.!?;~。、…\n\r\t]")
+_SENTENCE_MARKS: Final = ("。", ".", "!", "?", "\n")
+_SENTENCE_END: Final = re.compile(r"[。.!?\n]")
 _EXCLAMATIONS = re.compile(r"!{2,}")
 _QUESTIONS = re.compile(r"\?{2,}")
 _REPEATED = re.compile(r"([\u4e00-\u9fff])\1{2,}")
@@ -226,7 +228,7 @@ def _gather(
         for hit in hits:
             if hit.span[2].help_seeking:
                 hit.emotions = {name: HELP_SEEKING_SHARE * value for name, value in hit.emotions.items()}
-    _turn_sarcastic(hits)
+    _turn_sarcastic(simplified, hits)
     for hit in hits:
         start, end, entry = hit.span
         emotions = hit.emotions
@@ -337,17 +339,19 @@ def _modified_hit(span: Span, pending: list[Span], segment: int) -> _Hit:
     return _Hit(span, emotions, segment, negated)
 
 
-def _turn_sarcastic(hits: list[_Hit]) -> None:
+def _turn_sarcastic(simplified: str, hits: list[_Hit]) -> None:
     """Praise flagged as sarcasm-prone turns into anger and disgust when the text also complains.
 
     Praise after a contrast that follows the complaint is the story's end, not sarcasm (本来很生气，但是
-    处理得很好): only complaints in the praise's own clause group or after it count.
+    处理得很好): only complaints in the praise's own clause group or after it count. Nor does a trouble the
+    customer asks about (屏幕碎了在保修范围内吗？谢谢): thanks after a plain question are thanks; after a
+    complaint in a question's clothes (为什么还没到？谢谢啊) they are not.
     """
     if not any(hit.span[2].sarcastic for hit in hits):
         return
     complaint_by_segment: dict[int, float] = {}
     for hit in hits:
-        if hit.span[2].sarcastic:
+        if hit.span[2].sarcastic or _in_plain_question(simplified, hit.span[0], hit.span[1]):
             continue
         for emotion, value in hit.emotions.items():
             if emotion in NEGATIVE_EMOTIONS:
@@ -364,6 +368,15 @@ def _turn_sarcastic(hits: list[_Hit]) -> None:
             continue
         hit.emotions = {"anger": praise * 0.5, "disgust": praise * 0.5}
         hit.sarcastic = True
+
+
+def _in_plain_question(simplified: str, start: int, end: int) -> bool:
+    """Whether the span lies in a sentence that ends with a question mark and is not rhetorical."""
+    stop = _SENTENCE_END.search(simplified, end)
+    if stop is None or stop.group() != "?":
+        return False
+    opening = max(simplified.rfind(mark, 0, start) for mark in _SENTENCE_MARKS) + 1
+    return _RHETORICAL.search(simplified, opening, stop.start()) is None
 
 
 def _punctuation(

@@ -133,6 +133,21 @@ def test_praise_after_a_complaint_reads_as_sarcasm() -> None:
     assert scores.valence < 0.0
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["屏幕碎了在保修范围内吗？谢谢。", "請問一下，上次航班晚到了，怎麼申請賠償？謝謝。", "旧电脑上太卡顿了，有办法改善吗？谢谢"],
+)
+def test_thanks_after_a_trouble_asked_about_are_thanks(text: str) -> None:
+    scores = score_chinese(text)
+    assert not any(cue.kind == "sarcasm" for cue in scores.cues)
+    assert scores.raw.get("trust", 0.0) > 0.0
+
+
+@pytest.mark.parametrize("text", ["包裹丢了，谢谢你们。", "为什么又是坏的？真是谢谢你们了"])
+def test_thanks_after_a_complaint_stated_or_asked_rhetorically_are_sarcasm(text: str) -> None:
+    assert any(cue.kind == "sarcasm" for cue in score_chinese(text).cues)
+
+
 def test_a_smile_emoticon_is_sarcastic_only_next_to_a_complaint() -> None:
     alone = score_chinese("[微笑]")
     after_complaint = score_chinese("客服一直没人处理[微笑]")
