@@ -10,13 +10,12 @@ and tables are in-memory stand-ins, and a table refuses its first writes the way
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from typing import Any, cast
 
 import orjson
 import pytest
 from faust.exceptions import PartitionsMismatch
-from support.agents import Message, RecordingTable, RecordingTopic
+from support.agents import Event, Message, RecordingTable, RecordingTopic
 
 from pipeline.adapters.agents import InteractionsAgent, StageWindowsAgent, Tables, Topics
 from pipeline.adapters.table_stores import WindowIndex
@@ -27,15 +26,6 @@ from pipeline.metrics_port import NullMetrics
 
 PARTITIONS = 2
 QUICK = 0.001  # the pause before a retry: seconds in production, nothing here
-
-
-@dataclass
-class Event:
-    message: Message
-
-    @property
-    def value(self) -> bytes:
-        return self.message.value
 
 
 class RefusingTable(RecordingTable):

@@ -46,3 +46,7 @@ class Message:
 @dataclass
 class Event:
     message: Message
+
+    @property
+    def value(self) -> bytes:
+        return self.message.value

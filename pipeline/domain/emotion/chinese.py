@@ -92,7 +92,7 @@ _QUESTION_ENDINGS: Final = (
 # ...unless the question is a complaint in a question's clothes (为什么还没到, 怎么这么慢, 这不是坑人吗).
 _RHETORICAL: Final = re.compile(
     r"为什么|为啥|凭什么|到底|难道|竟然|居然|还没|还不|又是|怎么[还又没不会]|怎么搞|[这那]么|什么意思"
-    r"|不是.{0,20}[吗么]|能不能[这那]|就这样|有没有人"
+    r"|不是.{0,20}(?:吗|(?<![怎什那这多])么)|能不能[这那]|就这样|有没有人"
 )
 ASKING_MODEL_SHARE: Final = 0.3
 # A customer asking what to do (退款多久能到？我该怎么办？) seeks help; the same words (flagged ``help`` in
