@@ -51,6 +51,10 @@ class RiskLevelCounts:
         self.counts: Counter[str] = Counter()
         self.stale = True
         self._unread: set[bytes] | None = None  # keys a running rebuild has still to read
+        # Customers whose level changed while the counts were stale, for the next rebuild to read: their
+        # states may still wait for their changelog records (``changelog_first``), where the table's key
+        # listing does not see them.
+        self._changed_while_stale: set[bytes] = set()
         self._generation = 0
 
     @property
@@ -66,7 +70,9 @@ class RiskLevelCounts:
     def apply(self, changes: Iterable[LevelChange]) -> None:
         """Follow one batch's level changes, handed over right after its states were written to the table."""
         if self.stale and self._unread is None:
-            return  # no rebuild running: the next one reads these states
+            # No rebuild running: the next one reads these states.
+            self._changed_while_stale.update(customer_id.encode() for customer_id, _, _ in changes)
+            return
         for customer_id, before, after in changes:
             if self._unread is not None and customer_id.encode() in self._unread:
                 continue  # its state, read later, already holds this change
@@ -81,7 +87,8 @@ class RiskLevelCounts:
     ) -> int | None:
         """Recount the ``owned`` customers from their stored states; None if a new assignment interrupted."""
         generation = self._generation
-        listed = list(keys)
+        changed, self._changed_while_stale = self._changed_while_stale, set()
+        listed = list(dict.fromkeys([*keys, *changed]))
         unread = self._unread = set(listed)
         self.counts = Counter()
         for position, key in enumerate(listed, start=1):
