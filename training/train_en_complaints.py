@@ -34,6 +34,7 @@ from matrices import document_matrix, vocabulary_of
 from sklearn.linear_model import LogisticRegression
 
 from pipeline.domain.emotion.english_complaints import complaint_features, complaint_tokens
+from pipeline.domain.plutchik import NEGATIVE_EMOTIONS
 from pipeline.evaluation.datasets import iter_rows
 from pipeline.evaluation.splits import complaint_training_row
 
@@ -48,7 +49,6 @@ SERVICE_SETS = (
     ROOT / "training" / "data" / "cs_en_sincere.jsonl",
     ROOT / "training" / "data" / "cs_en_complaints.jsonl",
 )
-NEGATIVE_EMOTIONS = frozenset({"anger", "disgust", "fear", "sadness"})
 MIN_DOCUMENT_FREQUENCY = 2
 MIN_WEIGHT = 0.01
 VERSION = "1"

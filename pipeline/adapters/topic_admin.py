@@ -76,9 +76,10 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> None:
             "EMOTION_PIPELINE_KAFKA__BOOTSTRAP_SERVERS",
             f"cannot reach Kafka at {settings.kafka.bootstrap_servers}: {error}",
         ) from None
+    names = product_topics(settings)
     try:
         existing = partition_counts(admin)
-        missing = [name for name in product_topics(settings) if name not in existing]
+        missing = [name for name in names if name not in existing]
         if missing and not settings.topics.create:
             raise ConfigurationError(
                 "EMOTION_PIPELINE_TOPICS__CREATE",
@@ -100,12 +101,8 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> None:
                     ]
                 )
             log.info("created topics", extra={"topics": missing, "partitions": expected})
-            existing = described_all(admin, product_topics(settings), timeout_s)
-        wrong = {
-            name: existing[name]
-            for name in product_topics(settings)
-            if name in existing and existing[name] != expected
-        }
+            existing = described_all(admin, names, timeout_s)
+        wrong = {name: existing[name] for name in names if name in existing and existing[name] != expected}
         if wrong:
             described = ", ".join(f"{name} has {count}" for name, count in sorted(wrong.items()))
             raise ConfigurationError(

@@ -33,7 +33,7 @@ from pipeline.adapters.metrics import PipelineMetrics
 from pipeline.adapters.risk_levels import risk_level_counts
 from pipeline.adapters.rocksdb_memory import MIB, RocksDBBudget, memory_allocator, share_budget
 from pipeline.adapters.table_stores import BytesTable, WindowIndex
-from pipeline.adapters.topic_admin import contributions_topic_name, ensure_topics
+from pipeline.adapters.topic_admin import TABLES, contributions_topic_name, ensure_topics
 from pipeline.adapters.web import attach_operations
 from pipeline.assembly import Components, assemble, warm_up
 from pipeline.config import Settings
@@ -98,11 +98,13 @@ def build_worker(settings: Settings, registry: CollectorRegistry | None = None) 
             ),
         )
 
+    # Named as ensure_topics names their changelogs, which it creates before the worker starts.
+    customers, source_watermarks, windows, window_watermarks = TABLES
     tables = Tables(
-        customers=table("customers", "churn state per customer id"),
-        source_watermarks=table("source-watermarks", "largest event time per input partition"),
-        windows=table("stage-windows", "per-stage emotion windows by window id"),
-        window_watermarks=table("window-watermarks", "source watermarks heard per contributions partition"),
+        customers=table(customers, "churn state per customer id"),
+        source_watermarks=table(source_watermarks, "largest event time per input partition"),
+        windows=table(windows, "per-stage emotion windows by window id"),
+        window_watermarks=table(window_watermarks, "source watermarks heard per contributions partition"),
     )
     if settings.worker.store == "rocksdb":
         budget = RocksDBBudget.of(settings.worker.rocksdb_memory_mib)
