@@ -6,6 +6,7 @@ The texts below are written here and are in none of its training rows.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +16,8 @@ from pipeline.domain.emotion.chinese_polarity import polarity_model
 from pipeline.domain.emotion.chinese_script import code_points, simplified_points
 from pipeline.domain.emotion.engine import EmotionEngine, load_engine
 from pipeline.domain.experience import judge_experience
-from pipeline.evaluation.splits import CHINESE_COMPLAINT_HOLDOUT_ROUNDS, complaint_training_row
+from pipeline.evaluation.datasets import iter_rows
+from pipeline.evaluation.splits import CHINESE_COMPLAINT_HOLDOUT_ROUNDS, complaint_training_row, tuning_half
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +111,8 @@ def test_the_chinese_holdouts_stay_out_of_training() -> None:
         assert not complaint_training_row("cs_zh_mishaps", {"round": held_out})
     assert complaint_training_row("cs_zh_mishaps", {"round": 2})
     assert complaint_training_row("cs_zh_sincere", {"id": "x"})
+    # The polarity set trains on its tuning half only: the other half is never read by a rule or a model.
+    polarity = list(iter_rows(Path(__file__).resolve().parents[2] / "data" / "cs_zh_polarity.jsonl"))
+    trained = [row for row in polarity if complaint_training_row("cs_zh_polarity", row)]
+    assert all(tuning_half(row["id"]) for row in trained)
+    assert 0.4 < len(trained) / len(polarity) < 0.6
