@@ -38,6 +38,9 @@ class MetricsRecorder(Protocol):
     def window_emitted(self) -> None:
         """A closed per-stage window result was sent."""
 
+    def work_retried(self, agent: str) -> None:
+        """``agent`` (``interactions`` or ``stage-windows``) failed its batch or message and does it again."""
+
     def set_customer_levels(self, counts: Mapping[str, int]) -> None:
         """The number of tracked customers per risk level, as the worker currently counts them."""
 
@@ -81,6 +84,9 @@ class NullMetrics:
         """Record nothing."""
 
     def window_emitted(self) -> None:
+        """Record nothing."""
+
+    def work_retried(self, agent: str) -> None:
         """Record nothing."""
 
     def set_customer_levels(self, counts: Mapping[str, int]) -> None:

@@ -44,10 +44,15 @@ from pipeline.domain.codec import encode
 from pipeline.domain.records import StageWindowResult
 from pipeline.domain.stage_aggregate import WindowContribution
 from pipeline.domain.windows import crosses_closing_point
+from pipeline.metrics_port import MetricsRecorder, NullMetrics
 from pipeline.processor import InputRecord, Processor, RecordOutputs, SourcedContribution
 from pipeline.stage_windows import StageWindows
 
 log = logging.getLogger(__name__)
+
+INTERACTIONS: Final = "interactions"
+STAGE_WINDOWS: Final = "stage-windows"
+AGENT_NAMES: Final = (INTERACTIONS, STAGE_WINDOWS)
 
 Ownership = Callable[[faust.types.Message], bool]
 """Whether a fetched record is still this worker's to apply: read in the current consumer generation, from
@@ -92,6 +97,7 @@ async def until_done(
     failure: str,
     context: dict[str, Any],
     after_failure: Callable[[], Awaitable[None]],
+    retried: Callable[[], None],
 ) -> None:
     """Do ``work`` (one batch or message) until it completes, pausing longer after each failure.
 
@@ -103,7 +109,7 @@ async def until_done(
     would: its sends settled (the writes they acknowledge reach the local tables, those of a failed one are
     dropped, ``changelog_first``), so that the next try reads a state the changelog holds, and whatever it
     keeps in memory of the tables read again. A failure that does not pass stalls the partition, loudly (an
-    error each time, and the lag grows), rather than losing records silently.
+    error each time, ``retried`` counts it, and the lag grows), rather than losing records silently.
     """
     pause = RETRY_FIRST_PAUSE_S
     while True:
@@ -112,6 +118,7 @@ async def until_done(
             return
         except Exception:
             log.exception(failure, extra={**context, "retry_in_s": pause})
+            retried()
             await after_failure()
         await asyncio.sleep(pause)
         pause = min(2 * pause, RETRY_LONGEST_PAUSE_S)
@@ -208,8 +215,10 @@ class InteractionsAgent:
         deliveries: Deliveries | None = None,
         ready: Readiness = always_ready,
         closing_step_ms: int = 1,
+        metrics: MetricsRecorder | None = None,
     ) -> None:
         self.ready = ready
+        self.metrics = metrics if metrics is not None else NullMetrics()
         self.processor = processor
         self.topics = topics
         self.tables = tables
@@ -229,6 +238,7 @@ class InteractionsAgent:
                 "a batch could not be completed",
                 {"records": len(batch), "first_offset": batch[0].message.offset},
                 self._after_failure,
+                functools.partial(self.metrics.work_retried, INTERACTIONS),
             )
             yield None
 
@@ -350,8 +360,10 @@ class StageWindowsAgent:
         owns: Ownership = owns_everything,
         deliveries: Deliveries | None = None,
         ready: Readiness = always_ready,
+        metrics: MetricsRecorder | None = None,
     ) -> None:
         self.ready = ready
+        self.metrics = metrics if metrics is not None else NullMetrics()
         self.windows = windows
         self.topics = topics
         self.tables = tables
@@ -371,6 +383,7 @@ class StageWindowsAgent:
                     "offset": event.message.offset,
                 },
                 self._after_failure,
+                functools.partial(self.metrics.work_retried, STAGE_WINDOWS),
             )
             yield None
 

@@ -18,6 +18,7 @@ from typing import Final, TypeVar, get_args
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.metrics import MetricWrapperBase
 
+from pipeline.adapters.agents import AGENT_NAMES
 from pipeline.domain.emotion import compiled
 from pipeline.domain.labels import Experience
 from pipeline.domain.records import DEAD_LETTER_KINDS, AlertTransition, RiskLevel
@@ -216,6 +217,16 @@ class PipelineMetrics:
                 registry=registry,
             )
         )
+        self._work_retries = self._declare(
+            Counter(
+                "work_retries_total",
+                "Batches (interactions) or messages (stage-windows) that failed and are done again after a "
+                "pause; a failure that keeps coming back stalls its partition.",
+                ["agent"],
+                namespace=NAMESPACE,
+                registry=registry,
+            )
+        )
         self._consumer_lag = self._declare(
             Gauge(
                 "consumer_lag",
@@ -259,6 +270,8 @@ class PipelineMetrics:
         self._other_dead_letter = self._dead_letters.labels(OTHER)
         self._alert = {transition: self._alerts.labels(transition) for transition in TRANSITIONS}
         self._suppressed = {name: self._alerts_suppressed.labels(name) for name in TRANSITIONS}
+        self._retry = {agent: self._work_retries.labels(agent) for agent in AGENT_NAMES}
+        self._other_retry = self._work_retries.labels(OTHER)
         for level in RISK_LEVELS:
             self._customers.labels(level).set(0)
         self._known_stages: dict[tuple[str, str], _StageSeries] = {}
@@ -350,6 +363,10 @@ class PipelineMetrics:
     def window_emitted(self) -> None:
         """A closed stage window was sent."""
         self._windows_emitted.inc()
+
+    def work_retried(self, agent: str) -> None:
+        """An agent failed a batch or message and will do it again (others count as ``other``)."""
+        self._retry.get(agent, self._other_retry).inc()
 
     def set_customer_levels(self, counts: Mapping[str, int]) -> None:
         """Replace the per-level customer counts; levels missing from ``counts`` are set to zero."""

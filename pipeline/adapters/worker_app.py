@@ -17,6 +17,8 @@ from prometheus_client import CollectorRegistry
 
 from pipeline import __version__
 from pipeline.adapters.agents import (
+    INTERACTIONS,
+    STAGE_WINDOWS,
     InteractionsAgent,
     Ownership,
     Readiness,
@@ -146,6 +148,7 @@ def _attach_agents(worker: Worker) -> None:
         deliveries=enrichment_sends,
         ready=ready,
         closing_step_ms=settings.windows.closing_step_ms,
+        metrics=worker.metrics,
     )
     stage = StageWindowsAgent(
         worker.components.windows,
@@ -156,15 +159,16 @@ def _attach_agents(worker: Worker) -> None:
         owns=owns,
         deliveries=window_sends,
         ready=ready,
+        metrics=worker.metrics,
     )
 
-    @app.agent(worker.topics.interactions, name="interactions", concurrency=1)
+    @app.agent(worker.topics.interactions, name=INTERACTIONS, concurrency=1)
     async def consume_interactions(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
         batches = take_ready(stream, settings.worker.batch_size, settings.worker.batch_within_seconds)
         async for _ in interactions.run(batches):
             yield None
 
-    @app.agent(worker.topics.contributions, name="stage-windows", concurrency=1)
+    @app.agent(worker.topics.contributions, name=STAGE_WINDOWS, concurrency=1)
     async def consume_contributions(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
         async for _ in stage.run(stream):
             yield None

@@ -15,9 +15,11 @@ from typing import Any, cast
 import orjson
 import pytest
 from faust.exceptions import PartitionsMismatch
+from prometheus_client import CollectorRegistry
 from support.agents import Event, Message, RecordingTable, RecordingTopic
 
 from pipeline.adapters.agents import InteractionsAgent, StageWindowsAgent, Tables, Topics
+from pipeline.adapters.metrics import PipelineMetrics
 from pipeline.adapters.table_stores import WindowIndex
 from pipeline.assembly import Components, assemble
 from pipeline.config import load_settings
@@ -103,7 +105,13 @@ async def contributions_of(batches: list[list[Event]]) -> list[Event]:
     return read
 
 
-async def windows_after(events: list[Event], state: Tables) -> tuple[dict[bytes, bytes], list[str]]:
+def retries(registry: CollectorRegistry, agent: str) -> float | None:
+    return registry.get_sample_value("emotion_pipeline_work_retries_total", {"agent": agent})
+
+
+async def windows_after(
+    events: list[Event], state: Tables, registry: CollectorRegistry | None = None
+) -> tuple[dict[bytes, bytes], list[str]]:
     domain = components()
     emitted = topics()
     agent = StageWindowsAgent(
@@ -112,6 +120,7 @@ async def windows_after(events: list[Event], state: Tables) -> tuple[dict[bytes,
         state,
         WindowIndex(state.windows, PARTITIONS, domain.windows.settings),
         PARTITIONS,
+        metrics=PipelineMetrics(registry or CollectorRegistry(), {}),
     )
     async for _ in agent.run(cast(Any, Stream(events))):
         pass
@@ -132,8 +141,11 @@ async def test_window_writes_refused_for_a_while_are_applied_once_they_pass(refu
     expected_windows, expected_results = await windows_after(events, tables())
     assert expected_results, "the day's hourly windows close"
 
-    windows, results = await windows_after(events, tables(**{refused: RefusingTable(refusals=5)}))
+    registry = CollectorRegistry()
+    windows, results = await windows_after(events, tables(**{refused: RefusingTable(refusals=5)}), registry)
 
+    assert retries(registry, "stage-windows") == 5, "each refused try counted once"
+    assert retries(registry, "interactions") == 0
     assert windows == expected_windows, "no contribution skipped, none counted twice"
     assert set(results) == set(expected_results), "every closed window emitted (a repeat allowed)"
     assert not any(event.message.acked for event in events)
@@ -147,10 +159,18 @@ async def test_a_batch_whose_state_writes_are_refused_is_done_again() -> None:
         pass
 
     refusing_topics, refusing_tables = topics(), tables(customers=RefusingTable(refusals=2))
-    refusing = InteractionsAgent(components().processor, refusing_topics, refusing_tables, PARTITIONS)
+    registry = CollectorRegistry()
+    refusing = InteractionsAgent(
+        components().processor,
+        refusing_topics,
+        refusing_tables,
+        PARTITIONS,
+        metrics=PipelineMetrics(registry, {}),
+    )
     async for _ in refusing.run(_batches([batch])):
         pass
 
+    assert retries(registry, "interactions") == 2, "each refused try counted once"
     assert dict(refusing_tables.customers) == dict(clean_tables.customers)
     alerts = [orjson.loads(sent["value"])["id"] for sent in cast(RecordingTopic, refusing_topics.alerts).sent]
     clean_alerts = [

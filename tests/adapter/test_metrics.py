@@ -151,6 +151,21 @@ def test_window_emitted_counts(metrics: PipelineMetrics, registry: CollectorRegi
     assert value(registry, "stage_windows_emitted_total") == 1
 
 
+def test_work_retried_counts_per_agent_from_zero(
+    metrics: PipelineMetrics, registry: CollectorRegistry
+) -> None:
+    assert label_values(registry, "work_retries_total", "agent") == {"interactions", "stage-windows", "other"}
+    assert value(registry, "work_retries_total", agent="stage-windows") == 0
+
+    metrics.work_retried("interactions")
+    metrics.work_retried("interactions")
+    metrics.work_retried("cust-42")
+
+    assert value(registry, "work_retries_total", agent="interactions") == 2
+    assert value(registry, "work_retries_total", agent="other") == 1
+    assert "cust-42" not in label_values(registry, "work_retries_total", "agent")
+
+
 def test_customer_levels_replace_the_previous_counts(
     metrics: PipelineMetrics, registry: CollectorRegistry
 ) -> None:
