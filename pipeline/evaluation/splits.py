@@ -53,8 +53,10 @@ def training_role(source: str, row_id: str) -> str:
 # rounds of the English mishap set (round 5, written after the 1.4.0 rules, round 10, after 1.7.0, and
 # round 11, before the reading), rounds 1 and 3 of the Chinese one (round 1 written after the 1.3.0 rules,
 # round 3 before the Chinese reading), and the half of each polarity set that no rule was written from.
+# Round 4 of the Chinese set stays out for another reason: rules were written from it (engine 1.8.2), and
+# trained on, the reading took 师傅 for a complaint word and judged two sincere texts of round 3 bad.
 COMPLAINT_HOLDOUT_ROUNDS: Final = frozenset({5, 10, 11})
-CHINESE_COMPLAINT_HOLDOUT_ROUNDS: Final = frozenset({1, 3})
+CHINESE_COMPLAINT_HOLDOUT_ROUNDS: Final = frozenset({1, 3, 4})
 # Sets written for the readings alone: every row trains.
 COMPLAINT_TRAINING_SETS: Final = frozenset(
     {"cs_en_sincere", "cs_en_complaints", "cs_zh_sincere", "cs_zh_complaints"}

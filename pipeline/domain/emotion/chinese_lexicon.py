@@ -57,6 +57,12 @@ _NUMBER = r"(?:[0-9]+|[一二两三四五六七八九十百几半好多无数]+)
 # Idioms whose middle is a number or duration: too many spellings for a word list.
 NUMERIC_IDIOMS: Final[tuple[tuple[str, tuple[tuple[Emotion, float], ...]], ...]] = (
     (rf"等了{_NUMBER}个?多?(?:小时|钟头|分钟|天|周|星期|礼拜|月|年)", (("anger", 0.6), ("sadness", 0.2))),
+    # Queued for an hour: 排队排了一个小时, 排了两个小时的队; not 安排了两天 or 排了两小时的节目 (plans).
+    (
+        rf"(?<![安编彩])排(?:队排|队等)?了{_NUMBER}个?多?(?:小时|钟头|分钟)"
+        r"(?=的?队|还|才|都|也|了|[，。！？,.!?\s]|$)",
+        (("anger", 0.6), ("sadness", 0.2)),
+    ),
     (rf"打了{_NUMBER}(?:次|个|通|遍)电?话?", (("anger", 0.7),)),
     (rf"(?:催|问|找|联系)了{_NUMBER}(?:次|遍|回)", (("anger", 0.7),)),
     (rf"转了{_NUMBER}(?:次|个)(?:人工|客服|部门|电话)?", (("anger", 0.6), ("disgust", 0.3))),
@@ -102,7 +108,7 @@ def _build_trie(entries: dict[str, Entry]) -> dict[int, TrieNode]:
 # negator. Both tests are cheap: 了 is found in C and its few occurrences looked at; the regex starts with
 # a literal. The idiom regex itself is not.
 _NUMERIC_VERBS: Final = frozenset(
-    {"等", "打", "催", "问", "找", "转", "说", "讲", "修", "换", "跑", "拖"}
+    {"等", "打", "催", "问", "找", "转", "说", "讲", "修", "换", "跑", "拖", "排"}
     | {"联系", "解释", "重复", "反映", "反馈", "申请", "提交", "处理", "审核", "折腾"}
 )
 _UNIT_THEN_NEGATOR: Final = re.compile(r"(?:小时|天|周|星期|礼拜|月)了?(?:还|都|也)?(?:没|不)")

@@ -882,6 +882,35 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
         r"(?:amount|money|total|deposit|(?:i|we) paid|owed|was owed|refund)\b",
         {"anger": 2.6, "sadness": 0.8},
     ),
+    # More money taken than agreed: another payment, two more instalments, an extra fee.
+    (
+        r"\b(?:taken|took|taking|deducted|debited|charged|billed) (?:me |us )?(?:another |a (?:second|third"
+        r"|further) |an(?:other)? extra |(?:another )?(?:two|three|four|five|\d+) (?:more |further |extra )?)"
+        r"(?:\w+ )?(?:payments?|instalments?|installments?|direct debits?|charges?|fees?)\b",
+        {"anger": 3.0, "sadness": 0.4},
+    ),
+    # Nobody came: "nobody has been out to fix it", "no one has called back".
+    (
+        r"\bno ?(?:body|one) (?:has|had|have) (?:ever |yet |even )?(?:been (?:out|round|around|over|back"
+        r"|in touch|to (?:fix|read|repair|check|look at|collect|inspect|see|sort))|come (?:out|round|back"
+        r"|to)|turned up|shown up|showed up|got back|gotten back|called back|rung back|replied|responded"
+        r"|answered)\b",
+        {"anger": 2.6, "sadness": 0.8},
+    ),
+    # Work walked away from: "left the oven untouched", "left the job half done".
+    (
+        r"\b(?:left|leaving|leaves) (?:\w+ ){0,3}(?:untouched|undone|unfinished|half[- ](?:done|finished"
+        r"|painted|built|fitted|installed|cleaned|assembled))\b",
+        {"anger": 2.6, "sadness": 0.8},
+    ),
+    # A fee for a trivial change: "I have to pay 30 pounds just to change the name on a ticket".
+    (
+        r"\b(?:pay|paying|paid|charge|charges|charged|charging|cost|costs|costing|fee)\b(?: \S+){0,4} just"
+        r" (?:to|for) (?:change|changing|update|updating|cancel|cancell?ing|correct|correcting|speak|speaking"
+        r"|talk|talking|print|printing|amend|amending|rebook|rebooking|reschedule|rescheduling|transfer"
+        r"|transferring|swap|swapping|add|adding)\b",
+        {"anger": 2.4, "disgust": 0.6},
+    ),
     (r"\bno harm done\b", {"joy": 2.4, "trust": 1.6}),
     *_STATED_ONLY,
     # The customer's own slip is not the company's failure.
@@ -1238,6 +1267,10 @@ IDIOM_KEYS: Final[tuple[str, ...]] = (
     "cold freezing lukewarm",
     "waiting hanging standing sitting",
     "half third quarter fraction part",
+    "taken took taking deducted debited charged billed",
+    "nobody one",
+    "untouched undone unfinished half",
+    "just",
     "harm",
     "back",
     "charged billed invoiced fined fine bill charge penalty fee invoice",

@@ -247,6 +247,28 @@ def test_chinese_like_strings_keep_offsets_inside_the_text(text: str) -> None:
     _check_invariants(text)
 
 
+@pytest.mark.parametrize("text", ["订好的位子", "说好的时间", "约好的师傅", "修好的手机", "准备好的材料"])
+def test_good_after_a_verb_says_done_not_good(text: str) -> None:
+    # 订好的 is "booked", not 好的 ("fine"): read as praise it outweighed a forty-minute wait after it.
+    assert not any(cue.text.endswith("好的") for cue in score_chinese(text).cues)
+
+
+def test_a_plain_ok_is_still_mild_trust() -> None:
+    assert any(cue.text == "好的" for cue in score_chinese("好的，谢谢").cues)
+
+
+@pytest.mark.parametrize("text", ["排队排了一个小时", "排了两个小时的队", "排了一个小时还没轮到"])
+def test_queuing_for_an_hour_is_a_complaint_idiom(text: str) -> None:
+    scores = score_chinese(text)
+    assert any(cue.kind == "idiom" and cue.text.startswith("排") for cue in scores.cues)
+    assert strongest(scores) == "anger"
+
+
+@pytest.mark.parametrize("text", ["安排了两天的行程", "排了两个小时的节目单"])
+def test_planning_is_not_queuing(text: str) -> None:
+    assert not any(cue.kind == "idiom" for cue in score_chinese(text).cues)
+
+
 def test_a_user_name_carries_no_emotion() -> None:
     scores = score_chinese("回复@快乐小猪:明天几点到")
     assert scores.raw.get("joy", 0.0) < 0.2
@@ -262,6 +284,10 @@ def test_a_user_name_carries_no_emotion() -> None:
         "发错货了，我买的是黑色",
         "App一付款就闪退",
         "维修了三次",
+        # 1.8.2: things lost, soaked, blamed, queued for
+        "说升级不影响使用，结果我们两天的订单全丢了",
+        "快递员把包裹扔在门口淋雨，全湿透了",
+        "明明是你们系统扣款失败，却收我滞纳金",
     ],
 )
 def test_a_reported_mishap_is_a_complaint_without_a_feeling_word(text: str) -> None:

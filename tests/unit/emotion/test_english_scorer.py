@@ -386,3 +386,20 @@ def test_the_1_6_0_complaints_read_bad_and_their_neighbours_do_not(complaint: st
 def test_the_1_7_0_complaints_read_bad_and_their_neighbours_do_not(complaint: str, not_one: str) -> None:
     assert _bad(complaint)
     assert not _bad(not_one)
+
+
+@pytest.mark.parametrize(
+    ("complaint", "not_one"),
+    [
+        # 1.8.2: each complaint beside the sentence its rule must leave alone.
+        ("They took another payment after I cancelled.", "I took another look at the manual, found it."),
+        ("You've charged me an extra fee for paper bills.", "Is there an extra fee for paper bills?"),
+        ("No one has called back since Tuesday.", "No one has been as kind to us as your team."),
+        ("The decorators left the hallway half-painted.", "The decorators left the hallway spotless."),
+        ("I have to pay a fee just to change the date on my ticket.",
+         "I just want to change the date on my ticket."),
+    ],
+)
+def test_the_1_8_2_complaints_read_bad_and_their_neighbours_do_not(complaint: str, not_one: str) -> None:
+    assert _bad(complaint)
+    assert not _bad(not_one)

@@ -113,6 +113,12 @@ BAD_MISHAPS = [
     "The refund came through, but for half the amount.",
     "The discount code in your email is rejected at checkout every time.",
     "Nobody from the council has been to look at the leak despite four reports.",
+    # 1.8.2 (round 12): payments taken beyond the agreement, nobody came, work left undone, a fee for a
+    # trivial change
+    "I cancelled the gym membership in writing and they've taken another two payments.",
+    "The meter reading on my bill is made up, nobody has been to read it in a year.",
+    "Booked a deep clean, the cleaner stayed 50 minutes and left the oven untouched.",
+    "I can't believe I have to pay £30 just to change the name on a ticket.",
 ]
 NOT_BAD_MISHAPS = [
     "Please cancel the order I placed this morning, I ordered the wrong colour by mistake.",
@@ -122,6 +128,7 @@ NOT_BAD_MISHAPS = [
     "I accidentally ordered two, can I cancel one?",
     "I need to cancel my gym membership because I'm moving abroad.",
     "The delayed parcel turned up today, no harm done.",
+    "Is it possible to pay the balance in two instalments?",
 ]
 
 BAD_ZH = [
