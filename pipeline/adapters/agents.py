@@ -28,7 +28,7 @@ import faust
 import orjson
 
 from pipeline.adapters.deliveries import Deliveries
-from pipeline.adapters.risk_levels import LevelChange, RiskLevelCounts
+from pipeline.adapters.risk_levels import Counted, LevelChange, RiskLevelCounts
 from pipeline.adapters.table_stores import (
     BatchCustomerStore,
     BatchWatermarkStore,
@@ -229,6 +229,9 @@ class InteractionsAgent:
         self._announced: set[int] = set()
         # Its tables' changelog writes are tracked here too (see ``deliveries.make_changelog_first``).
         self.deliveries = deliveries if deliveries is not None else Deliveries()
+        # The level changes counted for the batch in hand, until its writes are kept or dropped.
+        self._counted: Counted | None = None
+        self.deliveries.on_settled(self._writes_kept, self._writes_dropped)
 
     async def run(self, batches: AsyncIterator[Sequence[Event]]) -> AsyncIterator[None]:
         """Process each batch (``batching.take_ready`` forms them) and yield after it."""
@@ -245,6 +248,16 @@ class InteractionsAgent:
     async def _after_failure(self) -> None:
         self._announced.clear()  # the failed try's announcements may be lost: announce every partition
         await self.deliveries.settle_quietly()
+
+    def _writes_kept(self) -> None:
+        self._counted = None
+
+    def _writes_dropped(self) -> None:
+        # The batch's states are dropped with its failed changelog writes: its retry starts from the states
+        # before it and finds the same level changes again, which must not count twice.
+        if self._counted is not None and self.levels is not None:
+            self.levels.revert(self._counted)
+        self._counted = None
 
     async def process_batch(self, batch: Sequence[Event]) -> None:
         await self.ready()
@@ -292,7 +305,7 @@ class InteractionsAgent:
         if skipped:
             log.info("skipped records not current or out of order", extra={"records": len(skipped)})
         if self.levels is not None:  # right after the flush, no await between: see risk_levels
-            self.levels.apply(level_changes)
+            self._counted = self.levels.apply(level_changes)
         announced = self._worth_announcing(watermarks.flush(self.owns))
         if announced:
             heartbeat = watermark_message(announced)

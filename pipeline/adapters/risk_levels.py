@@ -16,6 +16,7 @@ import logging
 import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Protocol
 
 import faust
@@ -33,6 +34,14 @@ log = logging.getLogger(__name__)
 LevelChange = tuple[str, RiskLevel | None, RiskLevel]
 
 REBUILD_CHUNK: Final[int] = 250
+
+
+@dataclass(frozen=True)
+class Counted:
+    """The level changes one ``apply`` moved the counts by, and the counts they moved (see ``revert``)."""
+
+    epoch: int
+    changes: tuple[LevelChange, ...]
 
 
 class LevelGauge(Protocol):
@@ -56,6 +65,7 @@ class RiskLevelCounts:
         # listing does not see them.
         self._changed_while_stale: set[bytes] = set()
         self._generation = 0
+        self._epoch = 0  # which counts: a new one at each invalidation and each recount
 
     @property
     def rebuilding(self) -> bool:
@@ -66,19 +76,38 @@ class RiskLevelCounts:
         self.stale = True
         self._unread = None
         self._generation += 1
+        self._epoch += 1
 
-    def apply(self, changes: Iterable[LevelChange]) -> None:
-        """Follow one batch's level changes, handed over right after its states were written to the table."""
+    def apply(self, changes: Iterable[LevelChange]) -> Counted:
+        """Follow one batch's level changes, handed over right after its states were written to the table;
+        returns what it counted, for ``revert``."""
         if self.stale and self._unread is None:
             # No rebuild running: the next one reads these states.
             self._changed_while_stale.update(customer_id.encode() for customer_id, _, _ in changes)
-            return
-        for customer_id, before, after in changes:
+            return Counted(self._epoch, ())
+        counted: list[LevelChange] = []
+        for change in changes:
+            customer_id, before, after = change
             if self._unread is not None and customer_id.encode() in self._unread:
                 continue  # its state, read later, already holds this change
             if before is not None:
                 self.counts[before] -= 1
             self.counts[after] += 1
+            counted.append(change)
+        if not self.stale:
+            self.gauge.set_customer_levels(self.counts)
+        return Counted(self._epoch, tuple(counted))
+
+    def revert(self, counted: Counted) -> None:
+        """Take back what ``apply`` counted for a batch whose state writes were then dropped (a changelog
+        write failed): the batch is done again from the states before it and counts its changes then.
+        Counts made since (a recount, a new assignment) never held these changes: nothing to take back."""
+        if counted.epoch != self._epoch or not counted.changes:
+            return
+        for _, before, after in counted.changes:
+            self.counts[after] -= 1
+            if before is not None:
+                self.counts[before] += 1
         if not self.stale:
             self.gauge.set_customer_levels(self.counts)
 
@@ -91,6 +120,7 @@ class RiskLevelCounts:
         listed = list(dict.fromkeys([*keys, *changed]))
         unread = self._unread = set(listed)
         self.counts = Counter()
+        self._epoch += 1
         for position, key in enumerate(listed, start=1):
             unread.discard(key)
             raw = read(key) if owned(key) else None

@@ -9,17 +9,21 @@ and tables are in-memory stand-ins, and a table refuses its first writes the way
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import asyncio
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any, cast
 
 import orjson
 import pytest
+from aiokafka.errors import KafkaTimeoutError
 from faust.exceptions import PartitionsMismatch
 from prometheus_client import CollectorRegistry
 from support.agents import Event, Message, RecordingTable, RecordingTopic
 
 from pipeline.adapters.agents import InteractionsAgent, StageWindowsAgent, Tables, Topics
+from pipeline.adapters.deliveries import Deliveries
 from pipeline.adapters.metrics import PipelineMetrics
+from pipeline.adapters.risk_levels import RiskLevelCounts
 from pipeline.adapters.table_stores import WindowIndex
 from pipeline.assembly import Components, assemble
 from pipeline.config import load_settings
@@ -43,6 +47,45 @@ class RefusingTable(RecordingTable):
             self.refusals -= 1
             raise PartitionsMismatch("The source topic has 2 partitions, but the changelog topic has 0")
         super().__setitem__(key, value)
+
+
+class ChangelogFirstTable(RecordingTable):
+    """Writes wait until the batch's sends are acknowledged and are dropped when one fails, as a RocksDB
+    store behind ``changelog_first`` does; reads see the waiting ones."""
+
+    def __init__(self, deliveries: Deliveries) -> None:
+        super().__init__()
+        self.waiting: dict[bytes, bytes] = {}
+        deliveries.on_settled(self._keep, self.waiting.clear)
+
+    def __setitem__(self, key: bytes, value: bytes) -> None:
+        self.waiting[key] = value
+
+    def __getitem__(self, key: bytes) -> bytes:
+        return self.waiting[key] if key in self.waiting else super().__getitem__(key)
+
+    def get(self, key: bytes, default: Any = None) -> Any:
+        return self.waiting.get(key, super().get(key, default))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.waiting or super().__contains__(key)
+
+    def _keep(self) -> None:
+        for key, value in self.waiting.items():
+            super().__setitem__(key, value)
+        self.waiting.clear()
+
+
+class FailingOnceTopic(RecordingTopic):
+    """A topic whose first send is refused by the broker (its future fails)."""
+
+    async def send(self, **message: Any) -> Any:
+        delivered = await super().send(**message)
+        if len(self.sent) == 1:
+            failed = asyncio.get_running_loop().create_future()
+            failed.set_exception(KafkaTimeoutError())
+            return failed
+        return delivered
 
 
 class Stream:
@@ -183,3 +226,38 @@ async def test_a_batch_whose_state_writes_are_refused_is_done_again() -> None:
 async def _batches(batches: list[list[Event]]) -> AsyncIterator[list[Event]]:
     for batch in batches:
         yield batch
+
+
+class Gauge:
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def set_customer_levels(self, counts: Mapping[str, int]) -> None:
+        self.counts = {level: count for level, count in counts.items() if count}
+
+
+async def _levels_after(batch: list[Event], enriched: RecordingTopic) -> dict[str, int]:
+    sends = Deliveries()
+    state = tables(customers=ChangelogFirstTable(sends))
+    gauge = Gauge()
+    levels = RiskLevelCounts(gauge, load_settings().churn)
+    await levels.rebuild([], state.customers.get, lambda key: True)  # counting, nobody tracked yet
+    sent_to = topics()
+    sent_to = Topics(**{**sent_to.__dict__, "enriched": cast(Any, enriched)})
+    agent = InteractionsAgent(
+        components().processor, sent_to, state, PARTITIONS, levels=levels, deliveries=sends
+    )
+    async for _ in agent.run(_batches([batch])):
+        pass
+    return gauge.counts
+
+
+async def test_a_batch_whose_writes_were_dropped_counts_its_level_changes_once() -> None:
+    # The batch counts its customers' new levels, then a send fails: its state writes are dropped with
+    # it, and the retry, starting from the states before, finds the same changes. Counted again on top of
+    # the first count, every customer of the batch showed twice in emotion_pipeline_customers.
+    batch = list(calls())
+    clean = await _levels_after(batch, RecordingTopic())
+    assert sum(clean.values()) == 6, "six customers tracked"
+
+    assert await _levels_after(batch, FailingOnceTopic()) == clean

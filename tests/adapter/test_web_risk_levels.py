@@ -167,3 +167,28 @@ async def test_unreadable_states_are_left_out() -> None:
     states = {b"c-1": b"not json", b"c-2": b'{"v": 99}'}
     assert await counts.rebuild(states, states.get, lambda key: True) == 0
     assert not counts.stale
+
+
+async def test_a_reverted_batch_leaves_the_counts_as_before_it() -> None:
+    registry = CollectorRegistry()
+    counts = new_counts(registry)
+    await counts.rebuild([], lambda key: None, lambda key: True)
+    counts.apply([("cust-1", None, "ok")])
+
+    counted = counts.apply([("cust-1", "ok", "at_risk"), ("cust-2", None, "ok")])
+    counts.revert(counted)
+
+    assert gauge(registry) == {"ok": 1, "at_risk": 0, "churn_threshold": 0}
+
+
+async def test_a_revert_after_a_recount_changes_nothing() -> None:
+    # The recount read the states the failed batch left (its writes were dropped): nothing of it to undo.
+    registry = CollectorRegistry()
+    counts = new_counts(registry)
+    await counts.rebuild([], lambda key: None, lambda key: True)
+    counted = counts.apply([("cust-1", None, "at_risk")])
+
+    await counts.rebuild([b"cust-1"], lambda key: None, lambda key: True)
+    counts.revert(counted)
+
+    assert gauge(registry) == {"ok": 0, "at_risk": 0, "churn_threshold": 0}
