@@ -911,6 +911,14 @@ _IDIOMS: Final[tuple[tuple[str, _Weights], ...]] = (
         r"|transferring|swap|swapping|add|adding)\b",
         {"anger": 2.4, "disgust": 0.6},
     ),
+    # Promises and bookings treated as nothing: "the delivery window means nothing to you", "gave our room
+    # away", "locked again".
+    (
+        r"\bmeans? nothing to (?:you|them|your|the|anyone|anybody)\b|\bgave (?:our|my|the) (?:\w+ )?(?:room"
+        r"|table|seat|slot|appointment|booking|place|spot|reservation)s? (?:away|to someone else)\b"
+        r"|\b(?:is|are|was|were|got|been|gets) locked (?:out )?again\b",
+        {"anger": 2.6, "sadness": 0.6},
+    ),
     (r"\bno harm done\b", {"joy": 2.4, "trust": 1.6}),
     *_STATED_ONLY,
     # The customer's own slip is not the company's failure.
@@ -1096,9 +1104,11 @@ SARCASM: Final[tuple[str, ...]] = (
     r"\boh,? (?:great|wonderful|perfect|fantastic|lovely|brilliant|joy)\b",
     r"\bjust (?:great|perfect|wonderful|fantastic|brilliant|what i needed)\b",
     r"\b(?:thanks?|cheers) for nothing\b",
-    r"\b(?:love|loving|great|nice|awesome) (?:how|that|when) (?:i|you|they|it|your)\b[^.!?]{0,60}\b"
-    r"(?:wait|hold|never|still|again|broken|charged|cancel|nobody|no one|hours|days|weeks|can't|cannot|won't|"
-    r"doesn't|didn't|ignore|ignores|ignored|lost|late)",
+    r"\b(?:love|loving|great|nice|awesome|amazing|incredible|impressive|funny) (?:how|that|when) "
+    r"(?:(?:i|you|they|it|your|a|the|my|our|this)\b[^.!?]{0,60}\b(?:wait|hold|never|still|again|broken"
+    r"|charged|cancel|nobody|no one|hours|days|weeks|months|can't|cannot|won't|doesn't|didn't|ignore|ignores"
+    r"|ignored|lost|late)\b|(?:nobody|no one) (?:ever )?(?:reads|answers|replies|responds|bothers|cares"
+    r"|listens|calls|checks|picks up)\b)",
     r"\bso (?:helpful|useful)\b[^.!?]{0,20}\b(?:not|lol|lmao)\b",
     r"(?:^|\s)/s\b",
     r"\bthanks a lot\b[^.!?]{0,40}\b(?:for|now)\b[^.!?]{0,40}\b(?:nothing|wasting|ruining|breaking)",
@@ -1271,6 +1281,7 @@ IDIOM_KEYS: Final[tuple[str, ...]] = (
     "nobody one",
     "untouched undone unfinished half",
     "just",
+    "nothing gave locked",
     "harm",
     "back",
     "charged billed invoiced fined fine bill charge penalty fee invoice",
@@ -1305,7 +1316,7 @@ SARCASM_MARKER_KEYS: Final[tuple[str, ...]] = (
     "just",
     # Not "nothing": the false-negation rewrite takes it out of "thanks for nothing but excuses".
     "thank thanks cheers",
-    "love loving great nice awesome",
+    "love loving great nice awesome amazing incredible impressive funny",
     "helpful useful",
     "s",
     "lot",

@@ -398,6 +398,14 @@ def test_the_1_7_0_complaints_read_bad_and_their_neighbours_do_not(complaint: st
         ("The decorators left the hallway half-painted.", "The decorators left the hallway spotless."),
         ("I have to pay a fee just to change the date on my ticket.",
          "I just want to change the date on my ticket."),
+        # Sarcasm around a complaint the rules now know, and the same praise meant.
+        ("Amazing how a simple refund takes two months.", "Amazing how fast the engineer fixed it."),
+        ("Really great that nobody reads my emails.", "Great that no one was hurt."),
+        ("Funny how the price went up the day after I bought it.", "Funny how you always know what I need."),
+        ("What a wonderful surprise, my account is locked again.",
+         "What a wonderful surprise, my account is ready."),
+        ("Top marks for the hotel that gave our room away.", "Top marks for the hotel that kept our room."),
+        ("Glad to see the delivery window means nothing to you.", "That means nothing to me, don't worry."),
     ],
 )
 def test_the_1_8_2_complaints_read_bad_and_their_neighbours_do_not(complaint: str, not_one: str) -> None:
