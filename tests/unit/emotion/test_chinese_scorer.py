@@ -257,6 +257,18 @@ def test_a_plain_ok_is_still_mild_trust() -> None:
     assert any(cue.text == "好的" for cue in score_chinese("好的，谢谢").cues)
 
 
+@pytest.mark.parametrize("text", ["真是谢谢了，东西寄到了别人家", "真是太感谢了，又把我的问题转给下一个人"])
+def test_thanks_before_a_named_mishap_is_sarcasm(text: str) -> None:
+    scores = score_chinese(text)
+    assert any(cue.kind == "sarcasm" for cue in scores.cues)
+    assert scores.valence < 0
+
+
+@pytest.mark.parametrize("text", ["我想寄到别人家，可以吗？", "可以把订单转给别人吗？"])
+def test_asking_to_send_or_pass_something_on_is_not_a_mishap(text: str) -> None:
+    assert not any(cue.kind == "idiom" for cue in score_chinese(text).cues)
+
+
 @pytest.mark.parametrize("text", ["排队排了一个小时", "排了两个小时的队", "排了一个小时还没轮到"])
 def test_queuing_for_an_hour_is_a_complaint_idiom(text: str) -> None:
     scores = score_chinese(text)
@@ -288,6 +300,9 @@ def test_a_user_name_carries_no_emotion() -> None:
         "说升级不影响使用，结果我们两天的订单全丢了",
         "快递员把包裹扔在门口淋雨，全湿透了",
         "明明是你们系统扣款失败，却收我滞纳金",
+        "快递送到别人家了",
+        "又把我的问题转给下一个人",
+        "一直推给别人",
     ],
 )
 def test_a_reported_mishap_is_a_complaint_without_a_feeling_word(text: str) -> None:
