@@ -38,7 +38,7 @@ REBUILD_CHUNK: Final[int] = 250
 
 @dataclass(frozen=True)
 class Counted:
-    """The level changes one ``apply`` moved the counts by, and the counts they moved (see ``revert``)."""
+    """What one ``apply`` added to the counts: the changes it counted, and which counts (see ``revert``)."""
 
     epoch: int
     changes: tuple[LevelChange, ...]
@@ -101,7 +101,7 @@ class RiskLevelCounts:
     def revert(self, counted: Counted) -> None:
         """Take back what ``apply`` counted for a batch whose state writes were then dropped (a changelog
         write failed): the batch is done again from the states before it and counts its changes then.
-        Counts made since (a recount, a new assignment) never held these changes: nothing to take back."""
+        Counts begun since (a recount, a new assignment) are left alone: this apply did not move them."""
         if counted.epoch != self._epoch or not counted.changes:
             return
         for _, before, after in counted.changes:
