@@ -55,8 +55,10 @@ def training_role(source: str, row_id: str) -> str:
 # round 3 before the Chinese reading), and the half of each polarity set that no rule was written from.
 # Round 4 of the Chinese set stays out for another reason: rules were written from it (engine 1.8.2), and
 # trained on, the reading took 师傅 for a complaint word and judged two sincere texts of round 3 bad.
-COMPLAINT_HOLDOUT_ROUNDS: Final = frozenset({5, 10, 11})
-CHINESE_COMPLAINT_HOLDOUT_ROUNDS: Final = frozenset({1, 3, 4})
+# English round 13 and Chinese round 5 (written after the 1.8.2 rules, longer and email-like) are blind:
+# scored by their counts only, never read one by one, so that the next rules have a measure too.
+COMPLAINT_HOLDOUT_ROUNDS: Final = frozenset({5, 10, 11, 13})
+CHINESE_COMPLAINT_HOLDOUT_ROUNDS: Final = frozenset({1, 3, 4, 5})
 # Sets written for the readings alone: every row trains.
 COMPLAINT_TRAINING_SETS: Final = frozenset(
     {"cs_en_sincere", "cs_en_complaints", "cs_zh_sincere", "cs_zh_complaints"}
