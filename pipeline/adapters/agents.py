@@ -232,6 +232,7 @@ class InteractionsAgent:
         # The level changes counted for the batch in hand, until its writes are kept or dropped.
         self._counted: Counted | None = None
         self.deliveries.on_settled(self._writes_kept, self._writes_dropped)
+        self._retried = functools.partial(self.metrics.work_retried, INTERACTIONS)
 
     async def run(self, batches: AsyncIterator[Sequence[Event]]) -> AsyncIterator[None]:
         """Process each batch (``batching.take_ready`` forms them) and yield after it."""
@@ -241,7 +242,7 @@ class InteractionsAgent:
                 "a batch could not be completed",
                 {"records": len(batch), "first_offset": batch[0].message.offset},
                 self._after_failure,
-                functools.partial(self.metrics.work_retried, INTERACTIONS),
+                self._retried,
             )
             yield None
 
@@ -377,6 +378,7 @@ class StageWindowsAgent:
     ) -> None:
         self.ready = ready
         self.metrics = metrics if metrics is not None else NullMetrics()
+        self._retried = functools.partial(self.metrics.work_retried, STAGE_WINDOWS)
         self.windows = windows
         self.topics = topics
         self.tables = tables
@@ -396,7 +398,7 @@ class StageWindowsAgent:
                     "offset": event.message.offset,
                 },
                 self._after_failure,
-                functools.partial(self.metrics.work_retried, STAGE_WINDOWS),
+                self._retried,
             )
             yield None
 

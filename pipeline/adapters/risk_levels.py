@@ -64,8 +64,9 @@ class RiskLevelCounts:
         # states may still wait for their changelog records (``changelog_first``), where the table's key
         # listing does not see them.
         self._changed_while_stale: set[bytes] = set()
-        self._generation = 0
-        self._epoch = 0  # which counts: a new one at each invalidation and each recount
+        # Which counts: a new epoch at each invalidation and each recount (the web timer starts one recount
+        # at a time, so a recount that sees the epoch move was interrupted by an invalidation).
+        self._epoch = 0
 
     @property
     def rebuilding(self) -> bool:
@@ -75,7 +76,6 @@ class RiskLevelCounts:
         """The assignment changes: drop the counts (and any rebuild in progress) until the next rebuild."""
         self.stale = True
         self._unread = None
-        self._generation += 1
         self._epoch += 1
 
     def apply(self, changes: Iterable[LevelChange]) -> Counted:
@@ -115,12 +115,12 @@ class RiskLevelCounts:
         self, keys: Iterable[bytes], read: Callable[[bytes], bytes | None], owned: Callable[[bytes], bool]
     ) -> int | None:
         """Recount the ``owned`` customers from their stored states; None if a new assignment interrupted."""
-        generation = self._generation
+        self._epoch += 1
+        epoch = self._epoch
         changed, self._changed_while_stale = self._changed_while_stale, set()
         listed = list(dict.fromkeys([*keys, *changed]))
         unread = self._unread = set(listed)
         self.counts = Counter()
-        self._epoch += 1
         for position, key in enumerate(listed, start=1):
             unread.discard(key)
             raw = read(key) if owned(key) else None
@@ -128,7 +128,7 @@ class RiskLevelCounts:
                 self._count(raw)
             if position % self.chunk == 0:
                 await asyncio.sleep(0)
-                if generation != self._generation:
+                if epoch != self._epoch:
                     return None
         self._unread = None
         self.stale = False
