@@ -241,9 +241,10 @@ _IDIOMS: Final[tuple[_Idiom, ...]] = (
     ),
     (
         r"\b(?:nobody|no one|no-one) (?:from (?:the |your )?[\w']+(?: [\w']+)? )?"
-        r"(?:ever |even |has |have |had |will |could |would |here )?(?:yet )?(?:answers?"
-        r"|been (?:out|round|around|back|to (?:look|see|check|fix|repair|inspect))|come (?:out|round|around)"
-        r"|answered|"
+        r"(?:ever |even |has |have |had |will |could |would |here )?(?:yet |ever |even )?(?:answers?"
+        r"|been (?:out|round|around|over|back|in touch|to (?:look(?: at)?|see|check|fix|repair|inspect|read"
+        r"|collect|sort))|come (?:out|round|around|back|to)|turned up|shown up|showed up|gotten back"
+        r"|rung back|answered|"
         r"picks? up|picked up|called (?:me )?back|calls? (?:me )?back|got back|gets back|get back|responds?|"
         r"responded|replie[sd]|reply|cares?|helps?|helped|help|is answering|did|knows?|knew|could tell|said"
         r"|told|"
@@ -1095,15 +1096,6 @@ _IDIOMS: Final[tuple[_Idiom, ...]] = (
         r"(?:\w+ )?(?:payments?|instalments?|installments?|direct debits?|charges?|fees?)\b",
         {"anger": 3.0, "sadness": 0.4},
         "taken took taking deducted debited charged billed",
-    ),
-    # Nobody came: "nobody has been out to fix it", "no one has called back".
-    (
-        r"\bno ?(?:body|one) (?:has|had|have) (?:ever |yet |even )?(?:been (?:out|round|around|over|back"
-        r"|in touch|to (?:fix|read|repair|check|look at|collect|inspect|see|sort))|come (?:out|round|back"
-        r"|to)|turned up|shown up|showed up|got back|gotten back|called back|rung back|replied|responded"
-        r"|answered)\b",
-        {"anger": 2.6, "sadness": 0.8},
-        "nobody one",
     ),
     # Work walked away from: "left the oven untouched", "left the job half done".
     (
