@@ -18,7 +18,12 @@ from pipeline.domain.emotion.language import resolve_language
 from pipeline.evaluation.datasets import dataset_name, iter_rows
 from pipeline.evaluation.metrics import EmotionTally, PolarityTally
 from pipeline.evaluation.predictors import Predictor, Row
-from pipeline.evaluation.splits import TRAINING_FILES, complaint_training_row, used_in_training
+from pipeline.evaluation.splits import (
+    TRAINING_FILES,
+    complaint_training_row,
+    read_for_rules,
+    used_in_training,
+)
 
 CHUNK_ROWS = 512
 
@@ -65,9 +70,10 @@ def _chunks(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
 
 
 def _trained_on(name: str, row: dict[str, Any]) -> bool:
-    """Whether the shipped weights, thresholds or complaint readings learnt from this row of file ``name``."""
+    """Whether the shipped weights, thresholds, complaint readings or rules learnt from this row of file
+    ``name``."""
     source, row_id = str(row.get("source", "")), str(row.get("id", ""))
-    return used_in_training(source, row_id) or complaint_training_row(name, row)
+    return used_in_training(source, row_id) or complaint_training_row(name, row) or read_for_rules(name, row)
 
 
 def evaluate_file(path: Path, predictors: Sequence[Predictor], limit: int | None = None) -> dict[str, Any]:

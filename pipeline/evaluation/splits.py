@@ -65,6 +65,17 @@ COMPLAINT_TRAINING_SETS: Final = frozenset(
 )
 
 
+# The service emotion sets (Plutchik labels on customer messages) were written by someone who had read
+# none of the engine and scored cold; the 1.9.0 rules and the Chinese fear and anticipation thresholds were
+# then read from their tuning half. ``eval`` scores the other half only.
+EMOTION_TUNING_SETS: Final = frozenset({"cs_en_emotions", "cs_zh_emotions"})
+
+
+def read_for_rules(set_name: str, row: dict[str, object]) -> bool:
+    """Whether rules or thresholds were written from this row of a service emotion set."""
+    return set_name in EMOTION_TUNING_SETS and tuning_half(str(row["id"]))
+
+
 def tuning_half(row_id: str) -> bool:
     """The half of a service set read while writing rules (ids whose SHA-1 first byte is even)."""
     return hashlib.sha1(row_id.encode("utf-8")).digest()[0] % 2 == 0

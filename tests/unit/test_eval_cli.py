@@ -11,7 +11,7 @@ from pipeline.domain.emotion.engine import load_engine
 from pipeline.evaluation.metrics import EmotionTally, PolarityTally, Prediction
 from pipeline.evaluation.predictors import EnginePredictor
 from pipeline.evaluation.runner import evaluate_file
-from pipeline.evaluation.splits import bucket, used_in_training
+from pipeline.evaluation.splits import bucket, tuning_half, used_in_training
 
 ROWS = [
     {
@@ -79,6 +79,21 @@ def test_evaluate_file_reports_emotion_and_polarity_per_language(tmp_path: Path)
     assert figures["polarity"]["rows"] == 2
     assert figures["polarity"]["bad_f1"] == 1.0
     assert set(figures["emotion"]["per_emotion_f1"]) == {"joy", "anger"}
+
+
+def test_a_service_emotion_set_is_scored_on_the_half_no_rule_was_read_from(tmp_path: Path) -> None:
+    rows = [{**ROWS[0], "id": f"cs-en-e1-{n:03}"} for n in range(40)]
+    read = sum(tuning_half(str(row["id"])) for row in rows)
+    assert 0 < read < 40
+    path = tmp_path / "cs_en_emotions.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    result = evaluate_file(path, [EnginePredictor(load_engine())])
+    assert result["excluded_training_rows"] == read
+    assert next(iter(result["predictors"].values()))["emotion"]["rows"] == 40 - read
+    # Any other set of the same rows is scored whole.
+    other = tmp_path / "cs_en_other.jsonl"
+    other.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert evaluate_file(other, [EnginePredictor(load_engine())])["excluded_training_rows"] == 0
 
 
 def test_limit_takes_the_same_sample_every_time(tmp_path: Path) -> None:

@@ -37,9 +37,12 @@ from pipeline.domain.emotion.english_rules import (
     IDIOMS_BY_KEY,
     NEGATION_SCOPE,
     PRAISE_IDIOMS,
+    REQUEST_FEATURES,
+    REQUEST_SHARE,
     SARCASM_BY_KEY,
     SARCASM_KEYS,
     SARCASM_WEIGHTS,
+    SERVICE_REQUEST,
     SERVICE_WORDS,
     STATED_ONLY_IDIOMS,
     sarcasm_pattern,
@@ -296,6 +299,28 @@ _GOOD_OUTCOME: Final = re.compile(
     r"|found|back up|working again)\b",
     re.IGNORECASE,
 )
+
+
+def _praise_inside_sarcasm(strong: list[_Strong], found: RuleFindings, log_odds: list[float]) -> None:
+    """Praise a sarcasm marker is made of ("thanks so much for wasting my morning") carries no joy or trust:
+    taken off the sums, beside the marker's own evidence, which alone cannot outweigh thanks said twice."""
+
+    def inside(start: int) -> bool:
+        return any(first <= start < last for first, last in found.sarcasm)
+
+    kept: list[_Strong] = []
+    for feature in strong:
+        weights, value, start, _, negated = feature
+        if not negated and inside(start) and max(weights[_JOY], weights[_TRUST]) > 0.0:
+            log_odds[_JOY] -= max(weights[_JOY], 0.0) * value
+            log_odds[_TRUST] -= max(weights[_TRUST], 0.0) * value
+        else:
+            kept.append(feature)
+    strong[:] = kept
+    for start, _, joy, trust in found.praise:
+        if inside(start):
+            log_odds[_JOY] -= joy
+            log_odds[_TRUST] -= trust
 
 
 def _praise_before_complaint(
@@ -591,12 +616,15 @@ def score_english(text: str) -> TextScores:
     """Evidence per primary for English text, with valence, arousal and the cues behind them."""
     words = word_evidence(text)
     log_odds = words.log_odds
+    request = _request_excess(text) if SERVICE_REQUEST.match(text) is not None else None
     rule_cues: list[Cue] = []
     found = _add_rule_evidence(text, words, log_odds, rule_cues)
     if not found.complaint_starts and not found.complaint_asked:
         learned = _learned_complaint(text, words.halved, log_odds, found)
         if learned is not None:
             rule_cues.append(learned)
+    if found.sarcasm:
+        _praise_inside_sarcasm(words.strong, found, log_odds)
     sarcastic = []
     if found.complaint_starts:
         sarcastic = _praise_before_complaint(text, words.strong, found, log_odds)
@@ -612,8 +640,34 @@ def score_english(text: str) -> TextScores:
         cues.append(cue("caps", "CAPS", None, {}, f"{words.caps} word(s) in capitals"))
     affect = _COMPILED.affect if _COMPILED is not None and compiled.active() else affect_python
     scores, valence, arousal = affect(log_odds, arousal_boost)
+    if request is not None:
+        # The labels lose the request's curiosity; valence and arousal (and so the experience) keep it.
+        log_odds[_ANTICIPATION] -= request[0]
+        log_odds[_SURPRISE] -= request[1]
+        scores = affect(log_odds, arousal_boost)[0]
     raw: dict[Emotion, float] = dict(zip(PRIMARY_EMOTIONS, scores, strict=True))
     return TextScores(raw=raw, valence=valence, arousal=arousal, cues=tuple(cues))
+
+
+_ANTICIPATION: Final = _EMOTION_INDEX["anticipation"]
+_SURPRISE: Final = _EMOTION_INDEX["surprise"]
+
+
+def _request_excess(text: str) -> tuple[float, float]:
+    """What a request's question mark and request words add to anticipation and to surprise beyond
+    ``REQUEST_SHARE`` of it (read as written, once per occurrence: their evidence before negation and
+    capitals)."""
+    lowered = text.lower()
+    if "’" in lowered:
+        lowered = lowered.replace("’", "'")
+    weights = english_model().weights
+    anticipation = surprise = 0.0
+    for found in REQUEST_FEATURES.finditer(lowered):
+        row = weights.get(found[0])
+        if row is not None:
+            anticipation += max(0.0, row[_ANTICIPATION])
+            surprise += max(0.0, row[_SURPRISE])
+    return (1.0 - REQUEST_SHARE) * anticipation, (1.0 - REQUEST_SHARE) * surprise
 
 
 # What a complaint the learned reading finds adds: that of a stated fault.

@@ -53,7 +53,7 @@ _LATIN_WORD = re.compile(r"[a-zà-ÿ']+")
 _FUNCTION_WORDS: Final[dict[str, frozenset[str]]] = {
     "en": _words(
         "the and is are was were you your my i it this that have has not with for of to in on at be "
-        "what why how can can't don't i'm it's will would they we me so but just"
+        "what why how can can't don't i'm it's will would they we me so but just no as"
     ),
     "es": _words("el la los las que de y en un una por para con es muy pero está estoy gracias no"),
     "fr": _words("le la les des est et je vous une un pour pas avec mais très merci c'est que"),
@@ -162,7 +162,9 @@ def detect_language(text: str) -> str | None:
         return _latin_language(text) if _LATIN_LETTER.search(text) is not None else None
     counts, latin = _script_counts(text)
     han = counts.pop("han", 0)
-    if counts.get("kana", 0) > 0 and counts["kana"] * 4 >= han:
+    # A lone kana is a kaomoji's (¯\_(ツ)_/¯) in text of another language, not Japanese.
+    kana = counts.get("kana", 0)
+    if kana >= 2 and kana * 4 >= han and kana * 3 >= latin:
         return "ja"
     # Chinese customers mix in Latin product names and codes; a few Han characters outweigh many letters.
     if han and han * 3 >= latin:

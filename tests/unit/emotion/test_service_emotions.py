@@ -1,0 +1,147 @@
+"""Engine 1.9.0: which emotions a customer's message carries, as the service emotion sets label them.
+
+Each rule has a neighbour it must leave alone. The texts are written for these tests, not taken from the
+sets (whose tuning half the rules were read from).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.domain.emotion import english
+from pipeline.domain.emotion.engine import EmotionEngine, load_engine
+from pipeline.domain.emotion.english import score_english
+from pipeline.domain.emotion.language import detect_language
+
+
+@pytest.fixture(scope="module")
+def engine() -> EmotionEngine:
+    return load_engine()
+
+
+def _present(engine: EmotionEngine, text: str) -> list[str]:
+    return list(engine.analyze(text).present)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can I change my delivery address to my office?",
+        "Do you deliver on Sundays?",
+        "I'd like to add a second card to my account.",
+        "How do I download last year's invoices?",
+        "Hello, is it possible to move my appointment to Friday?",
+    ],
+)
+def test_a_service_request_asks_without_hoping(engine: EmotionEngine, text: str) -> None:
+    assert "anticipation" not in _present(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can't wait for my new sofa to arrive!",
+        "Hopefully the technician can come tomorrow.",
+        "Is the new model out yet? I would love to get one.",
+        "Will the concert be streamed? Hoping so!",
+    ],
+)
+def test_hope_in_or_beside_a_request_keeps_its_anticipation(engine: EmotionEngine, text: str) -> None:
+    assert "anticipation" in _present(engine, text)
+
+
+def test_the_request_damping_changes_the_labels_not_the_valence(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "How long does a transfer to Spain take? What am I supposed to do now?"
+    damped = score_english(text)
+    monkeypatch.setattr(english, "SERVICE_REQUEST", english.re.compile(r"(?!)"))
+    plain = score_english(text)
+    assert damped.raw["anticipation"] < plain.raw["anticipation"]
+    assert damped.valence == plain.valence
+    assert damped.arousal == plain.arousal
+
+
+@pytest.mark.parametrize(
+    ("text", "emotion"),
+    [
+        ("The hotel bathroom was vile.", "disgust"),
+        ("Every table was sticky and the place was smelly.", "disgust"),
+        ("Selling 'miracle' pills to pensioners is sleazy.", "disgust"),
+        ("Eagerly awaiting the new console!", "anticipation"),
+        ("I didn't realise you deliver to the islands too!", "surprise"),
+    ],
+)
+def test_service_words_the_corpora_leave_weak(engine: EmotionEngine, text: str, emotion: str) -> None:
+    assert emotion in _present(engine, text)
+
+
+def test_thanks_for_a_wasted_day_is_sarcasm_and_thanks_for_a_repair_are_thanks(engine: EmotionEngine) -> None:
+    wasted = engine.analyze("Thanks so much for wasting my whole morning.")
+    assert "anger" in wasted.present
+    assert "joy" not in wasted.present
+    assert "joy" in _present(engine, "Thanks so much for fixing my boiler this morning.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No refund. No reply. No apology.",
+        "No, no, no, the parcel is not mine.",
+        "¯\\_(ツ)_/¯ no idea where my order is",
+        "As good as new, as promised.",
+    ],
+)
+def test_english_with_words_other_languages_share_stays_english(text: str) -> None:
+    assert detect_language(text) == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("El pedido no llegó y el servicio es muy malo", "es"),
+        ("O produto não chegou e o atendimento é muito ruim", "pt"),
+        ("荷物が届きません", "ja"),
+        ("iPhoneの画面が割れました", "ja"),
+    ],
+)
+def test_other_languages_are_still_told_apart(text: str, expected: str) -> None:
+    assert detect_language(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我有点担心钱被扣了两次",
+        "航班延误了，会不会赶不上转机？",
+        "下周就开学了，教材还没到，真怕来不及",
+        "账号被盗了，求求你们快帮我冻结",
+    ],
+)
+def test_chinese_worry_reads_as_fear(engine: EmotionEngine, text: str) -> None:
+    assert "fear" in _present(engine, text)
+
+
+@pytest.mark.parametrize("text", ["我一点都不担心", "不用担心，已经到了", "谢谢，终于放心了"])
+def test_chinese_worry_denied_or_over_is_not_fear(engine: EmotionEngine, text: str) -> None:
+    assert "fear" not in _present(engine, text)
+
+
+@pytest.mark.parametrize("text", ["麻烦那天下午再送", "麻烦重新开一张发票", "麻烦把收货地址改成公司"])
+def test_chinese_polite_mafan_is_not_anger(engine: EmotionEngine, text: str) -> None:
+    assert "anger" not in _present(engine, text)
+
+
+def test_chinese_trouble_named_mafan_is_still_anger(engine: EmotionEngine) -> None:
+    assert "anger" in _present(engine, "退个货太麻烦了")
+
+
+@pytest.mark.parametrize(
+    ("late", "not_late"),
+    [("又晚了三天才到", "请问晚三天发货可以吗"), ("航班延误了两个小时", "航班两个小时后起飞")],
+)
+def test_chinese_late_by_a_duration_is_anger(engine: EmotionEngine, late: str, not_late: str) -> None:
+    assert "anger" in _present(engine, late)
+    assert "anger" not in _present(engine, not_late)
+
+
+def test_chinese_mild_anticipation_counts(engine: EmotionEngine) -> None:
+    assert "anticipation" in _present(engine, "有点期待下周的新品发布")
