@@ -65,15 +65,17 @@ COMPLAINT_TRAINING_SETS: Final = frozenset(
 )
 
 
-# The service emotion sets (Plutchik labels on customer messages) were written by someone who had read
-# none of the engine and scored cold; the 1.9.0 rules and the Chinese fear and anticipation thresholds were
-# then read from their tuning half. ``eval`` scores the other half only.
-EMOTION_TUNING_SETS: Final = frozenset({"cs_en_emotions", "cs_zh_emotions"})
+# Sets written blind, by someone who had read none of the engine and ran no classifier, and scored cold:
+# the service emotion sets (Plutchik labels on customer messages; the 1.9.0 rules and the Chinese fear and
+# anticipation thresholds were read from their tuning half) and the blind verdict sets (bad experience or
+# not). Rules may be read from their tuning half only, no model trains on them, and ``eval`` scores the
+# other half only.
+BLIND_SETS: Final = frozenset({"cs_en_emotions", "cs_zh_emotions", "cs_en_blind", "cs_zh_blind"})
 
 
 def read_for_rules(set_name: str, row: dict[str, object]) -> bool:
-    """Whether rules or thresholds were written from this row of a service emotion set."""
-    return set_name in EMOTION_TUNING_SETS and tuning_half(str(row["id"]))
+    """Whether rules or thresholds may have been written from this row of a blind set (its tuning half)."""
+    return set_name in BLIND_SETS and tuning_half(str(row["id"]))
 
 
 def tuning_half(row_id: str) -> bool:
