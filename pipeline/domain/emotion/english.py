@@ -36,6 +36,7 @@ from pipeline.domain.emotion.english_rules import (
     IDIOM_PATTERNS_LOWER,
     IDIOMS_BY_KEY,
     NEGATION_SCOPE,
+    OWN_MISHAP_IDIOMS,
     PRAISE_IDIOMS,
     REQUEST_FEATURES,
     REQUEST_SHARE,
@@ -220,6 +221,8 @@ class RuleFindings:
     complaint_starts: list[int] = field(default_factory=list)
     # Whether a complaint idiom matched inside a question ("where is my order?").
     complaint_asked: bool = False
+    # Whether the customer tells a mishap of their own ("I lost my card").
+    own_mishap: bool = False
     # Positive idioms ("thanks a million"): where they end and the joy and trust they added.
     praise: list[tuple[int, int, float, float]] = field(default_factory=list)
     # Spans of the sarcasm markers, whose praise is already read as sarcasm.
@@ -271,6 +274,8 @@ def _add_rule_evidence(
                         found.complaint_asked = True
                 elif index in PRAISE_IDIOMS:
                     found.praise.append((*span, *PRAISE_IDIOMS[index]))
+                elif index in OWN_MISHAP_IDIOMS:
+                    found.own_mishap = True
     if words.rule_flags & SARCASM_KEY:
         markers = frozenset(index for word in words.rule_words for index in SARCASM_BY_KEY.get(word, ()))
         for sarcasm in islice(sarcasm_pattern(markers, ascii_text).finditer(searched), 2):
@@ -619,7 +624,7 @@ def score_english(text: str) -> TextScores:
     request = _request_excess(text) if SERVICE_REQUEST.match(text) is not None else None
     rule_cues: list[Cue] = []
     found = _add_rule_evidence(text, words, log_odds, rule_cues)
-    if not found.complaint_starts and not found.complaint_asked:
+    if not found.complaint_starts and not found.complaint_asked and not found.own_mishap:
         learned = _learned_complaint(text, words.halved, log_odds, found)
         if learned is not None:
             rule_cues.append(learned)

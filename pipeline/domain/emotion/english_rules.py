@@ -150,8 +150,16 @@ _TIME_IT_TOOK: Final = (
     r"|\b(?:waiting|chasing|trying|asking|under review|pending|outstanding|unresolved|under investigation"
     r"|in progress)\b[^.!?]{0,40}\bsince\b"
 )
+# 1.9.0: a fault that outlived its repair ("still drips after the repair visit", "the light is on again
+# after your service"), and glass or china that arrived in pieces.
+_NOT_FIXED: Final = (
+    r"\b(?:still|again)\b[^.!?]{0,40}\bafter (?:the|your|their|its|my|our|a|last) (?:\w+ ){0,2}"
+    r"(?:repairs?|service|servicing|visits?|fix|update|installation|engineer|technician|plumber)\b"
+    r"|\b(?:arrived|came|come|were|was|are|is|turned up|delivered) (?:all )?in (?:pieces|bits|shards)\b"
+)
 _STATED_FAULTS: Final = (
     (_FAULT_WORDS, _FAULT_KEYS),
+    (_NOT_FIXED, "after pieces bits shards"),
     (_WRONG_THING, "wrong else's mine ours"),
     (_CUT_SHORT, "only"),
     (_NEVER_ASKED, "make made cause caused order request requested authorise authorize agree sign quoted"),
@@ -305,7 +313,8 @@ _IDIOMS: Final[tuple[_Idiom, ...]] = (
         "charged billed double",
     ),
     (
-        r"\b(?:cancel|close) my (?:account|subscription|contract|order|membership)",
+        r"\b(?:cancel|close) my (?:account|subscription|contract|order|membership|broadband|policy|plan"
+        r"|line|package)",
         {"anger": 1.8, "disgust": 1.2},
         "cancel close",
     ),
@@ -327,6 +336,19 @@ _IDIOMS: Final[tuple[_Idiom, ...]] = (
         r"(?:competitor|different provider|another provider)",
         {"disgust": 2.4, "anger": 2.2},
         "competitor provider",
+    ),
+    # 1.9.0: leaving, told in the words customers use: switching, taking the business elsewhere, not
+    # renewing, closing the accounts, the last time, uninstalling.
+    (
+        r"\b(?:i'm|i am|we're|we are|i'll be|we'll be) switching\b"
+        r"|\b(?:moving|taking|move|take) (?:my|our) (?:\w+ ){0,4}(?:business|custom|accounts?|insurance|money"
+        r"|savings|mortgage|policy|policies|contract) (?:\w+ ){0,2}elsewhere\b"
+        r"|\b(?:will not|won't|will no longer|not) be renewing\b|\b(?:i|we) (?:will not|won't) (?:be )?renew"
+        r"|\bclosing (?:every|all|each) (?:\w+ ){0,2}accounts?\b"
+        r"|\b(?:the|my) last time (?:i|we) (?:\w+ )?(?:use|order|book|fly|shop|stay|buy|eat|come)"
+        r"|\buninstall(?:ing|ed)?\b(?! and reinstall)(?! it and)",
+        {"anger": 2.2, "disgust": 1.6},
+        "switching moving taking move take renewing renew closing last uninstall uninstalling uninstalled",
     ),
     (
         r"\b(?:fed up|sick and tired|sick of|tired of|had enough|last straw)\b",
@@ -395,9 +417,9 @@ _IDIOMS: Final[tuple[_Idiom, ...]] = (
     ),
     (
         r"\b(?:above and beyond|highly recommend|would recommend|five stars|5 stars|great service|"
-        r"excellent service|top notch)",
+        r"excellent service|top notch|top marks|hats off|kudos)",
         {"trust": 2.6, "joy": 2.0},
-        "beyond recommend stars service notch",
+        "beyond recommend stars service notch marks hats kudos",
     ),
     (r"\b(?:can't|cannot|can not) wait\b", {"anticipation": 2.6, "joy": 1.0}, "wait"),
     (
@@ -1316,6 +1338,10 @@ STATED_ONLY_IDIOMS: Final[frozenset[int]] = frozenset(
     index
     for index, (pattern, _, _) in enumerate(_IDIOMS)
     if pattern in _STATED_ONLY_PATTERNS
+)
+# Mishaps the customer had ("I lost my card"): evidence against a complaint, and no learned complaint beside.
+OWN_MISHAP_IDIOMS: Final[frozenset[int]] = frozenset(
+    index for index, (_, weights, _) in enumerate(_IDIOMS) if max(weights.values()) < 0.0
 )
 # The praising idioms ("thanks a million"), with the joy and trust they add: sarcasm when a complaint follows.
 PRAISE_IDIOMS: Final[dict[int, tuple[float, float]]] = {

@@ -352,13 +352,14 @@ def test_praise_after_a_contrast_ends_the_complaint_rather_than_mocking_it() -> 
 
 
 def test_the_clause_after_a_contrast_leads_the_polarity_model() -> None:
-    good_end = score_chinese("包装有点破，但是里面的东西完好无损")
-    bad_end = score_chinese("里面的东西完好无损，但是包装有点破")
+    good_end = score_chinese("包装破了个大洞，但是里面的东西完好无损")
+    bad_end = score_chinese("里面的东西完好无损，但是包装破了个大洞")
     assert good_end.valence > bad_end.valence
     # The model's reading of the clause after 但是 weighs half (the lexicon's contrast alone passes the
-    # line above): P(negative) 0.90 for the whole text, 0.65 for what follows the contrast.
+    # line above): P(negative) 0.92 for the whole text, 0.65 for what follows the contrast. (With a small
+    # tear, 包装有点破, the complaint reading takes the text for none since 1.9.0 and damps the lean.)
     model = polarity_model()
-    whole = model.negative_probability(simplified_points("包装有点破，但是里面的东西完好无损")[0])
+    whole = model.negative_probability(simplified_points("包装破了个大洞，但是里面的东西完好无损")[0])
     following = model.negative_probability("里面的东西完好无损")
     [cue] = [cue for cue in good_end.cues if cue.kind == "model"]
     assert following < whole - 0.2

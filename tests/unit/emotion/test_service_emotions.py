@@ -12,6 +12,7 @@ from pipeline.domain.emotion import english
 from pipeline.domain.emotion.engine import EmotionEngine, load_engine
 from pipeline.domain.emotion.english import score_english
 from pipeline.domain.emotion.language import detect_language
+from pipeline.domain.experience import judge_experience
 
 
 @pytest.fixture(scope="module")
@@ -145,3 +146,50 @@ def test_chinese_late_by_a_duration_is_anger(engine: EmotionEngine, late: str, n
 
 def test_chinese_mild_anticipation_counts(engine: EmotionEngine) -> None:
     assert "anticipation" in _present(engine, "有点期待下周的新品发布")
+
+
+def _bad(engine: EmotionEngine, text: str, language: str) -> bool:
+    return judge_experience(engine.analyze(text, language), text=text).experience == "bad"
+
+
+@pytest.mark.parametrize(
+    ("leaving", "staying"),
+    [
+        ("Second outage this week. I'm switching.", "I'm switching to the annual plan, how do I do that?"),
+        ("I'll be moving my home insurance elsewhere at renewal.", "I'll be moving house in May."),
+        ("We will not be renewing the maintenance contract.", "We will be renewing the contract."),
+        ("Refund me by Friday or I'm closing all my accounts.", "Is there a fee for closing an account?"),
+        ("This is the last time I order from you.", "Is it too late to order for Christmas?"),
+        ("Paid for the pass, half the rewards never unlocked. Uninstalling.", "How do I reinstall the app?"),
+    ],
+)
+def test_leaving_told_in_a_customers_words_is_bad(engine: EmotionEngine, leaving: str, staying: str) -> None:
+    assert _bad(engine, leaving, "en")
+    assert not _bad(engine, staying, "en")
+
+
+@pytest.mark.parametrize(
+    ("fault", "not_one"),
+    [
+        ("The tap still drips after the plumber's visit.", "Is it still covered after the repair?"),
+        ("Three of the plates arrived in pieces.", "The cake was cut in pieces for the party, lovely."),
+    ],
+)
+def test_a_fault_that_outlived_its_repair_is_bad(engine: EmotionEngine, fault: str, not_one: str) -> None:
+    assert _bad(engine, fault, "en")
+    assert not _bad(engine, not_one, "en")
+
+
+def test_top_marks_is_praise_and_its_sarcasm_is_not(engine: EmotionEngine) -> None:
+    assert not _bad(engine, "Top marks to the hotel that kept our room for us.", "en")
+    assert _bad(engine, "Top marks to the hotel that gave our room away.", "en")
+
+
+def test_a_mishap_told_with_its_fix_takes_thanks_at_their_word(engine: EmotionEngine) -> None:
+    assert not _bad(engine, "上次漏发的配件今天补发到了，谢谢你们", "zh")
+    assert _bad(engine, "又漏发了一件，真是谢谢你们", "zh")
+
+
+def test_garbage_carried_down_is_no_insult(engine: EmotionEngine) -> None:
+    assert "disgust" not in _present(engine, "师傅走的时候顺手帮我把垃圾带下去了，谢谢")
+    assert "disgust" in _present(engine, "这什么垃圾产品")
