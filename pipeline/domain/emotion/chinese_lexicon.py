@@ -70,6 +70,11 @@ NUMERIC_IDIOMS: Final[tuple[tuple[str, tuple[tuple[Emotion, float], ...]], ...]]
     (rf"(?:说|讲|解释|重复|反映|反馈|申请|提交)了{_NUMBER}(?:次|遍|回)", (("anger", 0.6), ("sadness", 0.2))),
     (rf"(?:修|维修|换)了{_NUMBER}次", (("anger", 0.5), ("disgust", 0.3))),
     (rf"跑了{_NUMBER}趟", (("anger", 0.5), ("sadness", 0.3))),
+    # On the road for days: 同城快递走了九天, 包裹路上走了一周.
+    (
+        rf"(?:快递|物流|包裹|件|货)[^，。！？,.!?]{{0,4}}走了{_NUMBER}个?多?(?:天|周|星期|礼拜|月)",
+        (("anger", 0.6), ("sadness", 0.2)),
+    ),
     # Late by days: 又晚了三天, 延误了两个小时, 迟了一周.
     (
         rf"(?:晚|迟|延误|延迟|推迟)了{_NUMBER}个?多?(?:小时|钟头|分钟|天|周|星期|礼拜|月)",
@@ -113,7 +118,7 @@ def _build_trie(entries: dict[str, Entry]) -> dict[int, TrieNode]:
 # negator. Both tests are cheap: 了 is found in C and its few occurrences looked at; the regex starts with
 # a literal. The idiom regex itself is not.
 _NUMERIC_VERBS: Final = frozenset(
-    {"等", "打", "催", "问", "找", "转", "说", "讲", "修", "换", "跑", "拖", "排", "晚", "迟"}
+    {"等", "打", "催", "问", "找", "转", "说", "讲", "修", "换", "跑", "拖", "排", "晚", "迟", "走"}
     | {"联系", "解释", "重复", "反映", "反馈", "申请", "提交", "处理", "审核", "折腾", "延误", "延迟", "推迟"}
 )
 _UNIT_THEN_NEGATOR: Final = re.compile(r"(?:小时|天|周|星期|礼拜|月)了?(?:还|都|也)?(?:没|不)")

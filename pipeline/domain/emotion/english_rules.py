@@ -1404,15 +1404,31 @@ SARCASM_WEIGHTS: Final[_Weights] = {"joy": -5.0, "trust": -5.0, "anger": 3.0, "d
 # Each idiom's keys, in IDIOMS order (see ``_Idiom``).
 IDIOM_KEYS: Final[tuple[str, ...]] = tuple(keys for _, _, keys in _IDIOMS)
 
+
+
+def _typed(pattern: str) -> str:
+    """A pattern that also matches contractions typed without their apostrophe ("doesnt load", "wont
+    charge"), as customers in a hurry write them (1.9.0)."""
+    return pattern.replace("n't", "n'?t")
+
+
+def _keys_typed(keys: str) -> str:
+    """Keys with each contraction's apostrophe-less spelling beside it."""
+    words = keys.split()
+    return " ".join([*words, *(word.replace("'", "") for word in words if "n't" in word)])
+
+
 IDIOM_PATTERNS: Final[tuple[tuple[re.Pattern[str], _Weights], ...]] = tuple(
-    (re.compile(pattern, re.IGNORECASE), weights) for pattern, weights in IDIOMS
+    (re.compile(_typed(pattern), re.IGNORECASE), weights) for pattern, weights in IDIOMS
 )
 # The same idioms, case-sensitive, for ASCII text lower-cased first: ASCII case folding is one to one and
 # every pattern is written in lower case, so they match the same spans, without folding each character.
-IDIOM_PATTERNS_LOWER: Final[tuple[re.Pattern[str], ...]] = tuple(re.compile(pattern) for pattern, _ in IDIOMS)
+IDIOM_PATTERNS_LOWER: Final[tuple[re.Pattern[str], ...]] = tuple(
+    re.compile(_typed(pattern)) for pattern, _ in IDIOMS
+)
 IDIOMS_BY_KEY: Final[dict[str, tuple[int, ...]]] = {
-    key: tuple(index for index, keys in enumerate(IDIOM_KEYS) if key in keys.split())
-    for key in {word for keys in IDIOM_KEYS for word in keys.split()}
+    key: tuple(index for index, keys in enumerate(IDIOM_KEYS) if key in _keys_typed(keys).split())
+    for key in {word for keys in IDIOM_KEYS for word in _keys_typed(keys).split()}
 }
 # Per sarcasm marker, words one of which every match contains, as for idioms.
 SARCASM_MARKER_KEYS: Final[tuple[str, ...]] = tuple(keys for _, keys in _SARCASM_MARKERS)

@@ -193,3 +193,41 @@ def test_a_mishap_told_with_its_fix_takes_thanks_at_their_word(engine: EmotionEn
 def test_garbage_carried_down_is_no_insult(engine: EmotionEngine) -> None:
     assert "disgust" not in _present(engine, "师傅走的时候顺手帮我把垃圾带下去了，谢谢")
     assert "disgust" in _present(engine, "这什么垃圾产品")
+
+
+@pytest.mark.parametrize(
+    ("complaint", "not_one"),
+    [
+        ("三天两头掉线，下个月合约到期就不续了", "请问合约到期以后怎么续费"),
+        ("连续三次送错餐，已经卸载了", "请问卸载以后会员还在吗"),
+        ("同城快递走了九天才到", "这趟旅行走了九天，玩得很开心"),
+        ("结账单上多算了一份牛肋骨", "请问结账可以开发票吗"),
+        ("收到的台灯灯罩上有一道裂缝", "台灯很好看，灯罩也很精致"),
+    ],
+)
+def test_chinese_leaving_and_flat_mishaps_are_bad(engine: EmotionEngine, complaint: str, not_one: str) -> None:
+    assert _bad(engine, complaint, "zh")
+    assert not _bad(engine, not_one, "zh")
+
+
+def test_chinese_admiration_after_a_mishap_is_sarcasm(engine: EmotionEngine) -> None:
+    mocked = engine.analyze("同城快递走了九天，佩服佩服")
+    assert "anger" in mocked.present
+    assert "trust" not in mocked.present
+    assert "trust" in _present(engine, "师傅手艺真好，佩服佩服")
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [("the app doesnt load", "the app doesn't load"), ("my phone wont charge", "my phone won't charge")],
+)
+def test_a_contraction_typed_without_its_apostrophe_is_the_same_complaint(
+    engine: EmotionEngine, typed: str, written: str
+) -> None:
+    assert _bad(engine, typed, "en")
+    assert _bad(engine, written, "en")
+
+
+def test_beef_is_not_slang_praise(engine: EmotionEngine) -> None:
+    assert "joy" not in _present(engine, "结账单上多了一份牛肋骨")
+    assert "joy" in _present(engine, "这个师傅太牛了")
