@@ -205,7 +205,9 @@ def test_garbage_carried_down_is_no_insult(engine: EmotionEngine) -> None:
         ("收到的台灯灯罩上有一道裂缝", "台灯很好看，灯罩也很精致"),
     ],
 )
-def test_chinese_leaving_and_flat_mishaps_are_bad(engine: EmotionEngine, complaint: str, not_one: str) -> None:
+def test_chinese_leaving_and_flat_mishaps_are_bad(
+    engine: EmotionEngine, complaint: str, not_one: str
+) -> None:
     assert _bad(engine, complaint, "zh")
     assert not _bad(engine, not_one, "zh")
 
