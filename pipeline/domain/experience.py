@@ -7,6 +7,7 @@ the values that made it fire, so an analyst (and the CRM) can see why an interac
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -51,6 +52,10 @@ class TextStronglyNegativeRule(BaseModel):
         }
     )
     fallback_language: str = "en"
+    # A question whose only strong negative emotion is fear ("My dog gets anxious away from home, will your
+    # staff keep an eye on her?", "有点紧张，术前需要空腹多久？") asks for reassurance; it reports no failure.
+    # Worry beside anger, disgust or sadness past the intensity bar still counts.
+    worried_question_is_bad: bool = False
 
     @cached_property
     def _by_lower_tag(self) -> dict[str, LanguageThresholds]:
@@ -299,6 +304,12 @@ def _check_text_strongly_negative(facts: _Facts, rules: ExperienceRules) -> Rule
     negative, intensity = _strongest_negative(emotion)
     if emotion.valence > thresholds.max_valence or intensity < thresholds.min_negative_intensity:
         return None
+    if (
+        negative == "fear"
+        and not rule.worried_question_is_bad
+        and _worried_question(facts.text, emotion, thresholds)
+    ):
+        return None
     return RuleFiring(
         rule="text_strongly_negative",
         detail=(
@@ -312,6 +323,17 @@ def _check_text_strongly_negative(facts: _Facts, rules: ExperienceRules) -> Rule
             "language": emotion.language or "",
         },
     )
+
+
+_ASKS: Final = re.compile(r"[?？]|[吗呢嗎][。！!.\s]*$")
+
+
+def _worried_question(text: str | None, emotion: EmotionResult, thresholds: LanguageThresholds) -> bool:
+    """Whether the text asks and fear is its only negative emotion at or above the intensity bar."""
+    if not text or _ASKS.search(text) is None:
+        return False
+    bar = thresholds.min_negative_intensity
+    return all(emotion.scores.get(name) < bar for name in NEGATIVE_EMOTIONS if name != "fear")
 
 
 def _check_low_rating(facts: _Facts, rules: ExperienceRules) -> RuleFiring | None:

@@ -90,6 +90,10 @@ def test_a_service_emotion_set_is_scored_on_the_half_no_rule_was_read_from(tmp_p
     result = evaluate_file(path, [EnginePredictor(load_engine())])
     assert result["excluded_training_rows"] == read
     assert next(iter(result["predictors"].values()))["emotion"]["rows"] == 40 - read
+    # A later round of a blind set is never read, so it is scored whole.
+    later = tmp_path / "cs_en_blind.jsonl"
+    later.write_text("".join(json.dumps({**row, "round": 2}) + "\n" for row in rows), encoding="utf-8")
+    assert evaluate_file(later, [EnginePredictor(load_engine())])["excluded_training_rows"] == 0
     # Any other set of the same rows is scored whole.
     other = tmp_path / "cs_en_other.jsonl"
     other.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")

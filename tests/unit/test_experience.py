@@ -211,3 +211,32 @@ def test_bad_exactly_when_a_rule_fires(
     )
     assert (result.experience == "bad") == bool(result.reasons)
     assert all(firing.rule in RULE_NAMES for firing in result.reasons)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "scores", "bad"),
+    [
+        # A worried question asks for reassurance.
+        ("Will my flight still go with the storm coming?", "en", {"fear": 0.7}, False),
+        ("有点紧张，术前需要空腹多久？", "zh-Hans", {"fear": 0.3}, False),
+        ("术前要空腹多久吗", "zh-Hans", {"fear": 0.3}, False),
+        # Worry told, not asked, still counts; so does worry beside a complaint past the bar.
+        ("I'm scared someone used my account.", "en", {"fear": 0.9}, True),
+        ("Why was I charged twice?", "en", {"fear": 0.7, "anger": 0.6}, True),
+        # Anger that asks is a complaint in a question's clothes.
+        ("Where is my refund?", "en", {"anger": 0.7}, True),
+    ],
+)
+def test_a_worried_question_reports_no_failure(
+    text: str, language: str, scores: dict[str, float], bad: bool
+) -> None:
+    emotion = emo(language=language, valence=-0.6, **scores)
+    assert (fired(emotion=emotion, text=text) == ["text_strongly_negative"]) is bad
+
+
+def test_a_worried_question_can_count_again() -> None:
+    rules = ExperienceRules(text_strongly_negative=TextStronglyNegativeRule(worried_question_is_bad=True))
+    emotion = emo(valence=-0.6, fear=0.7)
+    text = "Will my flight still go with the storm coming?"
+    assert judge_experience(emotion, text=text, rules=rules).experience == "bad"
+    assert judge_experience(emotion, text=text).experience != "bad"

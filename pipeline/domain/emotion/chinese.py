@@ -99,8 +99,10 @@ ASKING_MODEL_SHARE: Final = 0.3
 # the lexicon) in a post are worry.
 HELP_SEEKING_SHARE: Final = 0.3
 AFTER_CONTRAST_SHARE: Final = 0.5
-# Negative lexicon evidence below this leaves a question a question.
+# Complaint evidence of the lexicon below this leaves a question a question. Worry is no complaint: a
+# worried question (有点紧张，术前需要空腹多久？) still asks (1.9.0).
 ASKING_COMPLAINT: Final = 0.3
+COMPLAINT_EMOTIONS: Final[tuple[Emotion, ...]] = ("anger", "disgust", "sadness")
 _SARCASM_NOTE: Final = "praise in a complaint reads as sarcasm"
 # A mishap told with its fix (漏发的配件今天补发到了，谢谢) is a story with a good end: thanks beside it are
 # meant and the mishap keeps this share of its weight, unless a sarcasm marker says otherwise.
@@ -194,7 +196,7 @@ def _negative_probability(
         probability += AFTER_CONTRAST_SHARE * (following - probability)
     if (
         probability <= 0.5
-        or sum(evidence.get(emotion, 0.0) for emotion in NEGATIVE_EMOTIONS) >= ASKING_COMPLAINT
+        or sum(evidence.get(emotion, 0.0) for emotion in COMPLAINT_EMOTIONS) >= ASKING_COMPLAINT
     ):
         return probability
     if _asks(simplified, question_mark_anywhere=True) or (
