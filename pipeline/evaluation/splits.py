@@ -72,8 +72,8 @@ COMPLAINT_TRAINING_SETS: Final = frozenset(
 # Sets written blind, by someone who had read none of the engine and ran no classifier, and scored cold:
 # the service emotion sets (Plutchik labels on customer messages; the 1.9.0 rules and the Chinese fear and
 # anticipation thresholds were read from their tuning half) and the blind verdict sets (bad experience or
-# not). Rules may be read from their tuning half only, no model trains on them, and ``eval`` scores the
-# other half only.
+# not). Rules may be read from the tuning half of their first round only, no model trains on them, and
+# ``eval`` scores the rest.
 BLIND_SETS: Final = frozenset({"cs_en_emotions", "cs_zh_emotions", "cs_en_blind", "cs_zh_blind"})
 
 

@@ -172,6 +172,8 @@ _TRUST: Final = _EMOTION_INDEX["trust"]
 _SADNESS: Final = _EMOTION_INDEX["sadness"]
 _DISGUST: Final = _EMOTION_INDEX["disgust"]
 _ANGER: Final = _EMOTION_INDEX["anger"]
+_ANTICIPATION: Final = _EMOTION_INDEX["anticipation"]
+_SURPRISE: Final = _EMOTION_INDEX["surprise"]
 # How much of a negated positive word's evidence turns into its opposite ("not happy" reads as sad, a bit
 # angry); the corpora hold too few negated positives for the learned "!word" weights to carry this alone.
 _NEGATED_POSITIVE_SHARE: Final = 0.5
@@ -652,10 +654,6 @@ def score_english(text: str) -> TextScores:
         scores = affect(log_odds, arousal_boost)[0]
     raw: dict[Emotion, float] = dict(zip(PRIMARY_EMOTIONS, scores, strict=True))
     return TextScores(raw=raw, valence=valence, arousal=arousal, cues=tuple(cues))
-
-
-_ANTICIPATION: Final = _EMOTION_INDEX["anticipation"]
-_SURPRISE: Final = _EMOTION_INDEX["surprise"]
 
 
 def _request_excess(text: str) -> tuple[float, float]:
