@@ -53,6 +53,15 @@ def test_normalize_language(tag: str, expected: str) -> None:
         ("Hola, el pedido no llegó y estoy muy molesto", "es"),
         ("123 !!", None),
         ("😡😡", None),
+        # 1.9.0: English that shares words with other languages ("no", "as") or holds a kaomoji's kana.
+        ("No refund. No reply. No apology.", "en"),
+        ("No, no, no, the parcel is not mine.", "en"),
+        ("¯\\_(ツ)_/¯ no idea where my order is", "en"),
+        ("As good as new, as promised.", "en"),
+        ("El pedido no llegó y el servicio es muy malo", "es"),
+        ("O produto não chegou e o atendimento é muito ruim", "pt"),
+        ("荷物が届きません", "ja"),
+        ("iPhoneの画面が割れました", "ja"),
     ],
 )
 def test_detect_language(text: str, expected: str | None) -> None:

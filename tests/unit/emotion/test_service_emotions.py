@@ -11,7 +11,6 @@ import pytest
 from pipeline.domain.emotion import english
 from pipeline.domain.emotion.engine import EmotionEngine, load_engine
 from pipeline.domain.emotion.english import score_english
-from pipeline.domain.emotion.language import detect_language
 from pipeline.domain.experience import judge_experience
 
 
@@ -80,32 +79,6 @@ def test_thanks_for_a_wasted_day_is_sarcasm_and_thanks_for_a_repair_are_thanks(e
     assert "anger" in wasted.present
     assert "joy" not in wasted.present
     assert "joy" in _present(engine, "Thanks so much for fixing my boiler this morning.")
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "No refund. No reply. No apology.",
-        "No, no, no, the parcel is not mine.",
-        "¯\\_(ツ)_/¯ no idea where my order is",
-        "As good as new, as promised.",
-    ],
-)
-def test_english_with_words_other_languages_share_stays_english(text: str) -> None:
-    assert detect_language(text) == "en"
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("El pedido no llegó y el servicio es muy malo", "es"),
-        ("O produto não chegou e o atendimento é muito ruim", "pt"),
-        ("荷物が届きません", "ja"),
-        ("iPhoneの画面が割れました", "ja"),
-    ],
-)
-def test_other_languages_are_still_told_apart(text: str, expected: str) -> None:
-    assert detect_language(text) == expected
 
 
 @pytest.mark.parametrize(
