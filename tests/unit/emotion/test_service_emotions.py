@@ -203,6 +203,11 @@ def test_a_contraction_typed_without_its_apostrophe_is_the_same_complaint(
     assert _bad(engine, written, "en")
 
 
+def test_a_price_difference_is_not_a_bad_one(engine: EmotionEngine) -> None:
+    assert not _bad(engine, "能帮我把会员从月卡升级成年卡吗，差价我补", "zh")
+    assert _bad(engine, "质量太差了", "zh")
+
+
 def test_beef_is_not_slang_praise(engine: EmotionEngine) -> None:
     assert "joy" not in _present(engine, "结账单上多了一份牛肋骨")
     assert "joy" in _present(engine, "这个师傅太牛了")
