@@ -8,7 +8,13 @@ by the implementation, so callers pass what they have (journey and stage names, 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Protocol, runtime_checkable
+from typing import Final, Protocol, runtime_checkable
+
+# The worker's agents, as they report work done again (``work_retried``); the recorder bounds its labels
+# to these.
+INTERACTIONS: Final = "interactions"
+STAGE_WINDOWS: Final = "stage-windows"
+AGENT_NAMES: Final = (INTERACTIONS, STAGE_WINDOWS)
 
 
 @runtime_checkable

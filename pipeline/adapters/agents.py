@@ -44,15 +44,11 @@ from pipeline.domain.codec import encode
 from pipeline.domain.records import StageWindowResult
 from pipeline.domain.stage_aggregate import WindowContribution
 from pipeline.domain.windows import crosses_closing_point
-from pipeline.metrics_port import MetricsRecorder, NullMetrics
+from pipeline.metrics_port import INTERACTIONS, STAGE_WINDOWS, MetricsRecorder, NullMetrics
 from pipeline.processor import InputRecord, Processor, RecordOutputs, SourcedContribution
 from pipeline.stage_windows import StageWindows
 
 log = logging.getLogger(__name__)
-
-INTERACTIONS: Final = "interactions"
-STAGE_WINDOWS: Final = "stage-windows"
-AGENT_NAMES: Final = (INTERACTIONS, STAGE_WINDOWS)
 
 Ownership = Callable[[faust.types.Message], bool]
 """Whether a fetched record is still this worker's to apply: read in the current consumer generation, from

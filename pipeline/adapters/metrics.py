@@ -18,11 +18,10 @@ from typing import Final, TypeVar, get_args
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.metrics import MetricWrapperBase
 
-from pipeline.adapters.agents import AGENT_NAMES
 from pipeline.domain.emotion import compiled
 from pipeline.domain.labels import Experience
 from pipeline.domain.records import DEAD_LETTER_KINDS, AlertTransition, RiskLevel
-from pipeline.metrics_port import MetricsRecorder, NullMetrics
+from pipeline.metrics_port import AGENT_NAMES, MetricsRecorder, NullMetrics
 
 __all__ = [
     "DEFAULT_VALENCE_HALF_LIFE_EVENTS",

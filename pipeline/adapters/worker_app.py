@@ -17,8 +17,6 @@ from prometheus_client import CollectorRegistry
 
 from pipeline import __version__
 from pipeline.adapters.agents import (
-    INTERACTIONS,
-    STAGE_WINDOWS,
     InteractionsAgent,
     Ownership,
     Readiness,
@@ -41,6 +39,7 @@ from pipeline.assembly import Components, assemble, warm_up
 from pipeline.config import Settings
 from pipeline.domain.journeys.catalog import load_journeys
 from pipeline.logging_setup import worker_logging_config
+from pipeline.metrics_port import INTERACTIONS, STAGE_WINDOWS
 
 if TYPE_CHECKING:
     from faust.worker import Worker as FaustWorker

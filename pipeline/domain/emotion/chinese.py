@@ -238,12 +238,14 @@ def _gather(
         for hit in hits:
             if hit.span[2].help_seeking:
                 hit.emotions = {name: HELP_SEEKING_SHARE * value for name, value in hit.emotions.items()}
-    if _told_fixed(simplified, hits):
+    marker = any(hit.span[2].kind == "sarcasm" for hit in hits)
+    if not marker and _FIXED.search(simplified) is not None:
+        # A mishap told with its fix: a story with a good end (see ``_FIXED``).
         for hit in hits:
             if hit.span[2].kind == "idiom":
                 hit.emotions = {name: FIXED_SHARE * value for name, value in hit.emotions.items()}
     else:
-        _turn_sarcastic(simplified, hits)
+        _turn_sarcastic(simplified, hits, marker)
     for hit in hits:
         start, end, entry = hit.span
         emotions = hit.emotions
@@ -354,19 +356,15 @@ def _modified_hit(span: Span, pending: list[Span], segment: int) -> _Hit:
     return _Hit(span, emotions, segment, negated)
 
 
-def _told_fixed(simplified: str, hits: list[_Hit]) -> bool:
-    """Whether the text tells its mishap's fix (补发, 修好了) and no sarcasm marker doubts it."""
-    return _FIXED.search(simplified) is not None and not any(hit.span[2].kind == "sarcasm" for hit in hits)
-
-
-def _turn_sarcastic(simplified: str, hits: list[_Hit]) -> None:
+def _turn_sarcastic(simplified: str, hits: list[_Hit], marker: bool) -> None:
     """Praise flagged as sarcasm-prone turns into anger and disgust when the text also complains.
 
     Praise after a contrast that follows the complaint is the story's end, not sarcasm (本来很生气，但是
     处理得很好): only complaints in the praise's own clause group or after it count. Nor does a trouble the
     customer asks about (屏幕碎了在保修范围内吗？谢谢): thanks after a plain question are thanks; after a
-    complaint in a question's clothes (为什么还没到？谢谢啊) they are not. (A mishap told with its fix,
-    补发 or 修好了, never gets here: see ``_told_fixed``.)
+    complaint in a question's clothes (为什么还没到？谢谢啊) they are not. ``marker``: the text carries a
+    sarcasm marker (呵呵, 可真行). (A mishap told with its fix, 补发 or 修好了, and no marker never gets
+    here.)
     """
     if not any(hit.span[2].sarcastic for hit in hits):
         return
@@ -377,7 +375,6 @@ def _turn_sarcastic(simplified: str, hits: list[_Hit]) -> None:
         for emotion, value in hit.emotions.items():
             if emotion in NEGATIVE_EMOTIONS:
                 complaint_by_segment[hit.segment] = complaint_by_segment.get(hit.segment, 0.0) + value
-    marker = any(hit.span[2].kind == "sarcasm" for hit in hits)
     for hit in hits:
         if not hit.span[2].sarcastic or hit.negated:
             continue

@@ -308,26 +308,39 @@ _GOOD_OUTCOME: Final = re.compile(
 )
 
 
-def _praise_inside_sarcasm(strong: list[_Strong], found: RuleFindings, log_odds: list[float]) -> None:
-    """Praise a sarcasm marker is made of ("thanks so much for wasting my morning") carries no joy or trust:
-    taken off the sums, beside the marker's own evidence, which alone cannot outweigh thanks said twice."""
-
-    def inside(start: int) -> bool:
-        return any(first <= start < last for first, last in found.sarcasm)
-
+def _take_back_praise(
+    strong: list[_Strong],
+    praise: list[tuple[int, int, float, float]],
+    log_odds: list[float],
+    taken: Callable[[int, int, bool], bool],
+) -> None:
+    """Take the joy and trust of praise off the sums where ``taken(start, end, mostly_praise)`` says so:
+    praise words of ``strong`` (which then leave it; ``mostly_praise``: joy or trust is the word's strongest
+    evidence) and praise idioms of ``praise`` (always mostly praise)."""
     kept: list[_Strong] = []
     for feature in strong:
-        weights, value, start, _, negated = feature
-        if not negated and inside(start) and max(weights[_JOY], weights[_TRUST]) > 0.0:
+        weights, value, start, end, negated = feature
+        top = max(weights[_JOY], weights[_TRUST])
+        if not negated and top > 0.0 and taken(start, end, weights[8] <= top):
             log_odds[_JOY] -= max(weights[_JOY], 0.0) * value
             log_odds[_TRUST] -= max(weights[_TRUST], 0.0) * value
         else:
             kept.append(feature)
     strong[:] = kept
-    for start, _, joy, trust in found.praise:
-        if inside(start):
+    for start, end, joy, trust in praise:
+        if taken(start, end, True):
             log_odds[_JOY] -= joy
             log_odds[_TRUST] -= trust
+
+
+def _praise_inside_sarcasm(strong: list[_Strong], found: RuleFindings, log_odds: list[float]) -> None:
+    """Praise a sarcasm marker is made of ("thanks so much for wasting my morning") carries no joy or trust:
+    taken off the sums, beside the marker's own evidence, which alone cannot outweigh thanks said twice."""
+
+    def inside(start: int, end: int, mostly_praise: bool) -> bool:
+        return any(first <= start < last for first, last in found.sarcasm)
+
+    _take_back_praise(strong, found.praise, log_odds, inside)
 
 
 def _praise_before_complaint(
@@ -339,28 +352,16 @@ def _praise_before_complaint(
         return []
     sarcastic: list[Cue] = []
 
-    def take_back_if_sarcastic(start: int, end: int, joy: float, trust: float) -> bool:
-        if any(first <= start < last for first, last in found.sarcasm):
+    def sarcastic_praise(start: int, end: int, mostly_praise: bool) -> bool:
+        if not mostly_praise or any(first <= start < last for first, last in found.sarcasm):
             return False
         after = [first for first in found.complaint_starts if first >= end]
         if not after or _PRAISE_ENDS.search(text, end, min(after)) is not None:
             return False
-        log_odds[_JOY] -= joy
-        log_odds[_TRUST] -= trust
         sarcastic.append(cue("sarcasm", text[start:end], (start, end), {}, "praise before a complaint"))
         return True
 
-    kept: list[_Strong] = []
-    for feature in strong:
-        weights, value, start, end, negated = feature
-        praise = max(weights[_JOY], weights[_TRUST])
-        praised = not negated and praise > 0.0 and weights[8] <= praise
-        joy, trust = max(weights[_JOY], 0.0) * value, max(weights[_TRUST], 0.0) * value
-        if not (praised and take_back_if_sarcastic(start, end, joy, trust)):
-            kept.append(feature)
-    for start, end, joy, trust in found.praise:
-        take_back_if_sarcastic(start, end, joy, trust)
-    strong[:] = kept
+    _take_back_praise(strong, found.praise, log_odds, sarcastic_praise)
     return sarcastic
 
 

@@ -1412,10 +1412,10 @@ def _typed(pattern: str) -> str:
     return pattern.replace("n't", "n'?t")
 
 
-def _keys_typed(keys: str) -> str:
+def _keys_typed(keys: str) -> list[str]:
     """Keys with each contraction's apostrophe-less spelling beside it."""
     words = keys.split()
-    return " ".join([*words, *(word.replace("'", "") for word in words if "n't" in word)])
+    return [*words, *(word.replace("'", "") for word in words if "n't" in word)]
 
 
 IDIOM_PATTERNS: Final[tuple[tuple[re.Pattern[str], _Weights], ...]] = tuple(
@@ -1426,9 +1426,11 @@ IDIOM_PATTERNS: Final[tuple[tuple[re.Pattern[str], _Weights], ...]] = tuple(
 IDIOM_PATTERNS_LOWER: Final[tuple[re.Pattern[str], ...]] = tuple(
     re.compile(_typed(pattern)) for pattern, _ in IDIOMS
 )
+# Each idiom's keys as a set, contractions typed without their apostrophe included.
+_TYPED_KEYS: Final = tuple(frozenset(_keys_typed(keys)) for keys in IDIOM_KEYS)
 IDIOMS_BY_KEY: Final[dict[str, tuple[int, ...]]] = {
-    key: tuple(index for index, keys in enumerate(IDIOM_KEYS) if key in _keys_typed(keys).split())
-    for key in {word for keys in IDIOM_KEYS for word in _keys_typed(keys).split()}
+    key: tuple(index for index, keys in enumerate(_TYPED_KEYS) if key in keys)
+    for key in frozenset().union(*_TYPED_KEYS)
 }
 # Per sarcasm marker, words one of which every match contains, as for idioms.
 SARCASM_MARKER_KEYS: Final[tuple[str, ...]] = tuple(keys for _, keys in _SARCASM_MARKERS)

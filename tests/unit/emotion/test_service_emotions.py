@@ -126,63 +126,57 @@ def _bad(engine: EmotionEngine, text: str, language: str) -> bool:
 
 
 @pytest.mark.parametrize(
-    ("leaving", "staying"),
+    ("complaint", "not_one", "language"),
     [
-        ("Second outage this week. I'm switching.", "I'm switching to the annual plan, how do I do that?"),
-        ("I'll be moving my home insurance elsewhere at renewal.", "I'll be moving house in May."),
-        ("We will not be renewing the maintenance contract.", "We will be renewing the contract."),
-        ("Refund me by Friday or I'm closing all my accounts.", "Is there a fee for closing an account?"),
-        ("This is the last time I order from you.", "Is it too late to order for Christmas?"),
-        ("Paid for the pass, half the rewards never unlocked. Uninstalling.", "How do I reinstall the app?"),
+        # Leaving, told in a customer's words.
+        (
+            "Second outage this week. I'm switching.",
+            "I'm switching to the annual plan, how do I do that?",
+            "en",
+        ),
+        ("I'll be moving my home insurance elsewhere at renewal.", "I'll be moving house in May.", "en"),
+        ("We will not be renewing the maintenance contract.", "We will be renewing the contract.", "en"),
+        (
+            "Refund me by Friday or I'm closing all my accounts.",
+            "Is there a fee for closing an account?",
+            "en",
+        ),
+        ("This is the last time I order from you.", "Is it too late to order for Christmas?", "en"),
+        (
+            "Paid for the pass, half the rewards never unlocked. Uninstalling.",
+            "How do I reinstall the app?",
+            "en",
+        ),
+        # A fault that outlived its repair; things that arrived in pieces.
+        ("The tap still drips after the plumber's visit.", "Is it still covered after the repair?", "en"),
+        ("Three of the plates arrived in pieces.", "The cake was cut in pieces for the party, lovely.", "en"),
+        # "Top marks" is praise; before a complaint, sarcasm.
+        (
+            "Top marks to the hotel that gave our room away.",
+            "Top marks to the hotel that kept our room for us.",
+            "en",
+        ),
+        # Chinese leaving and flat mishaps.
+        ("三天两头掉线，下个月合约到期就不续了", "请问合约到期以后怎么续费", "zh"),
+        ("连续三次送错餐，已经卸载了", "请问卸载以后会员还在吗", "zh"),
+        ("同城快递走了九天才到", "这趟旅行走了九天，玩得很开心", "zh"),
+        ("结账单上多算了一份牛肋骨", "请问结账可以开发票吗", "zh"),
+        ("收到的台灯灯罩上有一道裂缝", "台灯很好看，灯罩也很精致", "zh"),
+        # A mishap told with its fix takes thanks at their word; 差价 is no 差.
+        ("又漏发了一件，真是谢谢你们", "上次漏发的配件今天补发到了，谢谢你们", "zh"),
+        ("质量太差了", "能帮我把会员从月卡升级成年卡吗，差价我补", "zh"),
     ],
 )
-def test_leaving_told_in_a_customers_words_is_bad(engine: EmotionEngine, leaving: str, staying: str) -> None:
-    assert _bad(engine, leaving, "en")
-    assert not _bad(engine, staying, "en")
-
-
-@pytest.mark.parametrize(
-    ("fault", "not_one"),
-    [
-        ("The tap still drips after the plumber's visit.", "Is it still covered after the repair?"),
-        ("Three of the plates arrived in pieces.", "The cake was cut in pieces for the party, lovely."),
-    ],
-)
-def test_a_fault_that_outlived_its_repair_is_bad(engine: EmotionEngine, fault: str, not_one: str) -> None:
-    assert _bad(engine, fault, "en")
-    assert not _bad(engine, not_one, "en")
-
-
-def test_top_marks_is_praise_and_its_sarcasm_is_not(engine: EmotionEngine) -> None:
-    assert not _bad(engine, "Top marks to the hotel that kept our room for us.", "en")
-    assert _bad(engine, "Top marks to the hotel that gave our room away.", "en")
-
-
-def test_a_mishap_told_with_its_fix_takes_thanks_at_their_word(engine: EmotionEngine) -> None:
-    assert not _bad(engine, "上次漏发的配件今天补发到了，谢谢你们", "zh")
-    assert _bad(engine, "又漏发了一件，真是谢谢你们", "zh")
+def test_each_complaint_reads_bad_and_its_neighbour_does_not(
+    engine: EmotionEngine, complaint: str, not_one: str, language: str
+) -> None:
+    assert _bad(engine, complaint, language)
+    assert not _bad(engine, not_one, language)
 
 
 def test_garbage_carried_down_is_no_insult(engine: EmotionEngine) -> None:
     assert "disgust" not in _present(engine, "师傅走的时候顺手帮我把垃圾带下去了，谢谢")
     assert "disgust" in _present(engine, "这什么垃圾产品")
-
-
-@pytest.mark.parametrize(
-    ("complaint", "not_one"),
-    [
-        ("三天两头掉线，下个月合约到期就不续了", "请问合约到期以后怎么续费"),
-        ("连续三次送错餐，已经卸载了", "请问卸载以后会员还在吗"),
-        ("同城快递走了九天才到", "这趟旅行走了九天，玩得很开心"),
-        ("结账单上多算了一份牛肋骨", "请问结账可以开发票吗"),
-        ("收到的台灯灯罩上有一道裂缝", "台灯很好看，灯罩也很精致"),
-    ],
-)
-def test_chinese_leaving_and_flat_mishaps_are_bad(
-    engine: EmotionEngine, complaint: str, not_one: str
-) -> None:
-    assert _bad(engine, complaint, "zh")
-    assert not _bad(engine, not_one, "zh")
 
 
 def test_chinese_admiration_after_a_mishap_is_sarcasm(engine: EmotionEngine) -> None:
@@ -201,11 +195,6 @@ def test_a_contraction_typed_without_its_apostrophe_is_the_same_complaint(
 ) -> None:
     assert _bad(engine, typed, "en")
     assert _bad(engine, written, "en")
-
-
-def test_a_price_difference_is_not_a_bad_one(engine: EmotionEngine) -> None:
-    assert not _bad(engine, "能帮我把会员从月卡升级成年卡吗，差价我补", "zh")
-    assert _bad(engine, "质量太差了", "zh")
 
 
 def test_beef_is_not_slang_praise(engine: EmotionEngine) -> None:
