@@ -122,6 +122,7 @@ def assemble(
         valence, arousal = _blend_voice(voice, valence, arousal, alone=text_scores is None and not selected)
 
     present: list[Emotion] = []
+    ratios: list[float] = []
     dominant: Emotion | None = None
     strongest_ratio = 0.0
     # Thresholds differ per emotion, so the strongest is the one furthest past its own threshold.
@@ -130,8 +131,12 @@ def assemble(
         if score > 0.0 and score >= threshold:
             present.append(emotion)
             ratio = score / threshold
+            ratios.append(ratio)
             if dominant is None or ratio > strongest_ratio:
                 dominant, strongest_ratio = emotion, ratio
+    if table.relative_presence > 0.0 and len(present) > 1:
+        floor = table.relative_presence * strongest_ratio
+        present = [emotion for emotion, ratio in zip(present, ratios, strict=True) if ratio >= floor]
     intensity: float | None = None
     band: str | None = None
     if dominant is not None:

@@ -3,7 +3,8 @@
 Each language's scorer ships its tuned thresholds next to its data (``data/<lang>/calibration.json``,
 written by the training or calibration script); configuration can override any of them. The intensity
 scale lets restrained expression (typical of Chinese customer text) reach the same intensity bands as
-more explicit English text.
+more explicit English text. The relative presence drops an emotion past its threshold that is much weaker
+than the strongest one (see ``LanguageCalibration``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ class LanguageCalibration(BaseModel):
         default_factory=lambda: dict.fromkeys(PRIMARY_EMOTIONS, DEFAULT_THRESHOLD)
     )
     intensity_scale: Annotated[float, Field(gt=0.0, le=4.0)] = 1.0
+    # Thresholds are tuned one emotion at a time, so a text with one clear feeling also crossed the low
+    # thresholds of weak neighbours ("what are your opening hours" read as a little angry beside nothing,
+    # a heartbroken customer as angry beside sad). An emotion is present only when its score over its
+    # threshold is at least this share of the strongest emotion's; 0 keeps every emotion past its threshold.
+    relative_presence: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
 
     def threshold(self, emotion: Emotion) -> float:
         return self.thresholds.get(emotion, DEFAULT_THRESHOLD)
@@ -49,6 +55,7 @@ class CalibrationTable:
 
     thresholds: tuple[float, ...]
     intensity_scale: float
+    relative_presence: float = 0.0
 
     @classmethod
     def of(cls, calibration: LanguageCalibration) -> CalibrationTable:
@@ -56,6 +63,7 @@ class CalibrationTable:
         return cls(
             thresholds=tuple(calibration.threshold(emotion) for emotion in PRIMARY_EMOTIONS),
             intensity_scale=calibration.intensity_scale,
+            relative_presence=calibration.relative_presence,
         )
 
 
@@ -70,7 +78,11 @@ def shipped_calibration(language: str) -> LanguageCalibration:
         return LanguageCalibration()
     shipped = json.loads(path.read_text(encoding="utf-8"))
     thresholds = dict.fromkeys(PRIMARY_EMOTIONS, DEFAULT_THRESHOLD) | shipped.get("thresholds", {})
-    return LanguageCalibration(thresholds=thresholds, intensity_scale=shipped.get("intensity_scale", 1.0))
+    return LanguageCalibration(
+        thresholds=thresholds,
+        intensity_scale=shipped.get("intensity_scale", 1.0),
+        relative_presence=shipped.get("relative_presence", 0.0),
+    )
 
 
 def _default_languages() -> dict[str, LanguageCalibration]:
@@ -110,13 +122,14 @@ class Calibration(BaseModel):
             if not isinstance(override, Mapping):
                 raise ConfigurationError(f"emotion.calibration.{language}", "expected a mapping")
             base = merged.setdefault(language, LanguageCalibration().model_dump())
-            unknown = set(override) - {"thresholds", "intensity_scale"}
+            unknown = set(override) - {"thresholds", "intensity_scale", "relative_presence"}
             if unknown:
                 raise ConfigurationError(f"emotion.calibration.{language}", f"unknown keys {sorted(unknown)}")
             if "thresholds" in override:
                 base["thresholds"] = {**base["thresholds"], **override["thresholds"]}
-            if "intensity_scale" in override:
-                base["intensity_scale"] = override["intensity_scale"]
+            for key in ("intensity_scale", "relative_presence"):
+                if key in override:
+                    base[key] = override[key]
         try:
             return cls.model_validate({"languages": merged})
         except ValidationError as error:

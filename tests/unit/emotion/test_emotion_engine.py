@@ -28,7 +28,7 @@ def _negative_strength(result: EmotionResult) -> float:
 
 def test_engine_names_itself_and_versions_its_data(engine: EmotionEngine) -> None:
     assert engine.info.name == "plutchik-linear"
-    assert engine.info.version.startswith("1.9.0+data.")
+    assert engine.info.version.startswith("1.10.0+data.")
     assert isinstance(engine, EmotionEngine)
 
 
@@ -186,6 +186,37 @@ def test_chinese_intensity_scale_moves_the_band() -> None:
     assert low.dominant == high.dominant
     if low.dominant_intensity is not None and high.dominant_intensity is not None:
         assert high.dominant_intensity >= low.dominant_intensity
+
+
+def test_relative_presence_drops_weak_neighbours_of_a_clear_feeling() -> None:
+    """A text with one clear feeling also crosses a weak neighbour's low threshold; English keeps only the
+    emotions at 0.4 of the strongest one's excess. The scores, the dominant emotion and the valence stay."""
+    every = LexiconEngine(Calibration.with_overrides({"en": {"relative_presence": 0.0}}))
+    shipped = LexiconEngine()
+    text = "I'm so grateful for your help yesterday, but the app still crashes."
+    loose, kept = every.analyze(text, "en"), shipped.analyze(text, "en")
+    assert loose.present == ["sadness", "anger"]
+    assert kept.present == ["anger"]
+    assert (kept.dominant, kept.scores, kept.valence) == (loose.dominant, loose.scores, loose.valence)
+
+
+@given(st.floats(min_value=0.0, max_value=0.99), st.text(max_size=80))
+@settings(max_examples=60, deadline=None)
+def test_relative_presence_keeps_the_dominant_emotion_and_a_subset(share: float, text: str) -> None:
+    every = LexiconEngine(Calibration.with_overrides({"en": {"relative_presence": 0.0}}))
+    pruned = LexiconEngine(Calibration.with_overrides({"en": {"relative_presence": share}}))
+    loose, kept = every.analyze(text, "en"), pruned.analyze(text, "en")
+    assert kept.dominant == loose.dominant
+    assert set(kept.present) <= set(loose.present)
+    assert (kept.dominant is None) == (not kept.present)
+    if kept.dominant is not None:
+        assert kept.dominant in kept.present
+
+
+def test_relative_presence_must_be_a_share() -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        Calibration.with_overrides({"en": {"relative_presence": 1.5}})
+    assert raised.value.setting == "emotion.calibration"
 
 
 def test_analyze_many_matches_analyze(engine: EmotionEngine) -> None:
