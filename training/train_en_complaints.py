@@ -3,7 +3,7 @@
 Positive and negative rows: the project's own hand-written customer-service messages
 (``tests/data/cs_en_mishaps.jsonl`` and the tuning half of ``tests/data/cs_en_polarity.jsonl``, each with
 its ``negative`` flag, and ``training/data/``: sincere statements and complaints written for this model,
-since 1.9.0 with 600 rows by two writers who had read none of the engine)
+since 1.9.0 with 600 rows by two writers who had read none of the engine, since 1.10.0 300 more by a third)
 and, as negatives, a deterministic sample of GoEmotions train comments (Apache-2.0) that carry no negative
 emotion, so that general text stays quiet. Left out, to keep honest measures of text the model never saw:
 rounds 5, 10, 11 and 13 of the mishap set, the other half of the polarity set and the blind sets
@@ -15,7 +15,12 @@ occur, as the engine sums them), seen in at least two rows; one L2-regularized l
 probability threshold: 0.6 since 1.9.0 (0.9 before), chosen on the rows it never trains on (the held-out
 mishap rounds 0.837 at 0.9, 0.919 at 0.6, 0.941 at 0.5; the polarity set's other half 0.907, 0.929, 0.935),
 against the simulator's not-bad English events judged bad (18, 21, 22 of 2,001) and GoEmotions dev rows
-without a negative emotion judged bad (369, 374, 376 of 4,185). Needs scikit-learn.
+without a negative emotion judged bad (369, 374, 376 of 4,185). With the third round (1.10.0) the same
+sweep gave, at 0.8 / 0.7 / 0.6 / 0.5 / 0.4: held-out rounds 10 and 11 0.824 / 0.873 / 0.919 / 0.947 / 0.961
+and 0.845 / 0.907 / 0.935 / 0.935 / 0.949, the other half 0.918 / 0.924 / 0.935 / 0.935 / 0.935, the
+simulator 17 / 17 / 20 / 20 / 21, GoEmotions 367 / 368 / 371 / 375 / 381; 0.6 stays, because at 0.5 plain
+statements the tests hold up as neighbours read as complaints ("My grandmother taught me how to bake bread
+when I was six.", 0.56). Needs scikit-learn.
 
     python training/train_en_complaints.py \
         --goemotions ../shared/data/dev/emotion-en-goemotions-train.jsonl.gz
@@ -56,6 +61,7 @@ SERVICE_SETS = (
     # messages in the same words.
     ROOT / "training" / "data" / "cs_en_written_1.jsonl",
     ROOT / "training" / "data" / "cs_en_written_2.jsonl",
+    ROOT / "training" / "data" / "cs_en_written_3.jsonl",
 )
 MIN_DOCUMENT_FREQUENCY = 2
 MIN_WEIGHT = 0.01

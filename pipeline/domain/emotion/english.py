@@ -32,6 +32,8 @@ from pipeline.domain.emotion.english_complaints import read_complaint
 from pipeline.domain.emotion.english_rules import (
     COMPLAINT_IDIOMS,
     CONTRAST_WEIGHT,
+    COURTESY,
+    COURTESY_KEYS,
     IDIOM_PATTERNS,
     IDIOM_PATTERNS_LOWER,
     IDIOMS_BY_KEY,
@@ -81,6 +83,7 @@ Weights = tuple[float, float, float, float, float, float, float, float, float]
 WordEntry = tuple[Weights | None, dict[str, Weights] | None, int, float]
 IDIOM_KEY: Final = 16
 SARCASM_KEY: Final = 32
+COURTESY_KEY: Final = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +130,8 @@ def _word_entries(weights: dict[str, Weights]) -> dict[str, WordEntry]:
         rule_flags[word] = IDIOM_KEY
     for word in SARCASM_KEYS:
         rule_flags[word] = rule_flags.get(word, 0) | SARCASM_KEY
+    for word in COURTESY_KEYS:
+        rule_flags[word] = rule_flags.get(word, 0) | COURTESY_KEY
     entries: dict[str, WordEntry] = {}
     for word in {*singles, *followers, *SPECIAL_WORDS, *rule_flags}:
         if ELONGATED.search(word) is not None:
@@ -341,6 +346,33 @@ def _praise_inside_sarcasm(strong: list[_Strong], found: RuleFindings, log_odds:
         return any(first <= start < last for first, last in found.sarcasm)
 
     _take_back_praise(strong, found.praise, log_odds, inside)
+
+
+def _courtesy_carries_no_feeling(
+    text: str, strong: list[_Strong], found: RuleFindings, log_odds: list[float]
+) -> None:
+    """The joy, trust and hope of the words of a courtesy formula ("I hope you're well", "thanks in
+    advance") come off the sums, and those words show no cue: a formula is no feeling (see ``COURTESY``)."""
+    spans = [match.span() for match in COURTESY.finditer(text)]
+    if not spans:
+        return
+    kept: list[_Strong] = []
+    for feature in strong:
+        weights, value, start, _, negated = feature
+        if negated or not any(first <= start < last for first, last in spans):
+            kept.append(feature)
+            continue
+        for index in _POLITE_INDEXES:
+            log_odds[index] -= max(weights[index], 0.0) * value
+    strong[:] = kept
+    for start, _, joy, trust in found.praise:
+        if any(first <= start < last for first, last in spans):
+            log_odds[_JOY] -= joy
+            log_odds[_TRUST] -= trust
+
+
+# What a courtesy formula's words read as: gladness, trust and hope.
+_POLITE_INDEXES: Final = (_JOY, _TRUST, _ANTICIPATION)
 
 
 def _praise_before_complaint(
@@ -633,6 +665,8 @@ def score_english(text: str) -> TextScores:
             rule_cues.append(learned)
     if found.sarcasm:
         _praise_inside_sarcasm(words.strong, found, log_odds)
+    if words.rule_flags & COURTESY_KEY:
+        _courtesy_carries_no_feeling(text, words.strong, found, log_odds)
     sarcastic = []
     if found.complaint_starts:
         sarcastic = _praise_before_complaint(text, words.strong, found, log_odds)

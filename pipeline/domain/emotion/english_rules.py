@@ -1462,6 +1462,30 @@ if any(re.search(r"(?<!\\)[A-Z]", pattern) for pattern in (*SARCASM, *(idiom for
 # opens as a request, those features keep this share of their anticipation and surprise; words of
 # feeling ("would love to try", "can't wait") are not among them and keep theirs.
 REQUEST_SHARE: Final = 0.3
+
+# Courtesy formulas carry no feeling: "I hope you're well", "I'd be grateful if", "thanks in advance",
+# "kind regards" open and close a complaint as often as a question. Read as joy and trust they made a
+# polite complaint a mixed or good experience, and a plain request a happy one (1.10.0).
+COURTESY: Final = re.compile(
+    r"\b(?:i |we )?hope (?:you(?:'re| are)(?: (?:all|both|keeping))? "
+    r"(?:well|ok|okay|good|doing (?:well|ok|okay|good|fine)"
+    r"|having an? (?:good|great|nice|lovely) (?:day|week|weekend))"
+    r"|this (?:message |email |note )?finds you well|all is well)"
+    r"|\b(?:i|we)(?:'d| would) be (?:very |most |really |so |extremely |truly )?(?:grateful|thankful)\b"
+    r"|\b(?:i|we)(?:'d| would) (?:really |greatly |very much |truly )?appreciate "
+    r"(?:it|if|any|your|a |an |some)"
+    r"|\bthanks?(?: you)?(?: (?:so|very) much)? in advance\b|\bthank(?:s| you) for (?:your|taking the) time\b"
+    r"|\bthank(?:s| you)(?: (?:so|very) much)? for looking into (?:this|it|that)\b"
+    r"|\b(?:kind|best|warm|warmest|many) regards\b|\bbest wishes\b|\bsorry to (?:bother|trouble) you\b"
+    r"|\bhave an? (?:nice|good|great|lovely) (?:day|weekend|evening)\b"
+    r"|\bkindly\b",
+    re.IGNORECASE,
+)
+# Words one of which every courtesy formula holds: the formula is looked for only where one occurs.
+COURTESY_KEYS: Final = frozenset({
+    "hope", "grateful", "thankful", "appreciate", "advance", "time", "looking", "regards", "wishes", "bother",
+    "trouble", "day", "weekend", "evening", "kindly",
+})
 SERVICE_REQUEST: Final = re.compile(
     r"(?:(?:hi|hello|hey|good (?:morning|afternoon|evening)|dear [^,.!?\n]{1,40})"
     r"(?: there| team| all)?[,.!\s]+)?"

@@ -1,4 +1,5 @@
-"""Engine 1.9.0: which emotions a customer's message carries, as the service emotion sets label them.
+"""Engines 1.9.0 and 1.10.0: which emotions a customer's message carries, as the service emotion sets label
+them.
 
 Each rule has a neighbour it must leave alone. The texts are written for these tests, not taken from the
 sets (whose tuning half the rules were read from).
@@ -200,3 +201,60 @@ def test_a_contraction_typed_without_its_apostrophe_is_the_same_complaint(
 def test_beef_is_not_slang_praise(engine: EmotionEngine) -> None:
     assert "joy" not in _present(engine, "结账单上多了一份牛肋骨")
     assert "joy" in _present(engine, "这个师傅太牛了")
+
+
+# Engine 1.10.0: courtesy formulas carry no feeling.
+POLITE_COMPLAINTS = [
+    "Hi, hope you are doing well. My parcel was marked as delivered but it never arrived. Many thanks in "
+    "advance, Priya",
+    "Hello, I hope you're well. My new fridge stopped working two days after it was installed. Kind regards",
+    "I'd be grateful if you could tell me why my refund hasn't arrived after three weeks.",
+    "Sorry to bother you again, the engineer never came on Tuesday and nobody called. Thanks for your time.",
+]
+
+
+@pytest.mark.parametrize("text", POLITE_COMPLAINTS)
+def test_courtesy_does_not_soften_a_polite_complaint(engine: EmotionEngine, text: str) -> None:
+    polite = engine.analyze(text, "en")
+    assert judge_experience(polite, text=text).experience == "bad"
+    assert not {"joy", "trust"} & set(polite.present)
+    formula_words = {"hope", "grateful", "regards", "thanks"}
+    assert not any(cue.kind == "word" and cue.text.lower() in formula_words for cue in polite.evidence)
+
+
+def test_without_the_courtesy_rule_the_formulas_read_as_gladness(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = POLITE_COMPLAINTS[0]
+    polite = score_english(text)
+    monkeypatch.setattr(english, "COURTESY", english.re.compile(r"(?!)"))
+    glad = score_english(text)
+    assert glad.valence > polite.valence
+    assert glad.raw["anticipation"] > polite.raw["anticipation"]
+    # Read as gladness, the formulas made this report of a lost parcel no bad experience at all.
+    assert glad.valence > 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("The plumber fixed the leak in ten minutes, thank you so much!", {"joy", "trust"}),
+        ("I hope the parcel arrives before Friday, it's a birthday present.", {"anticipation"}),
+        ("We really appreciate how quickly your team sorted out the refund.", {"trust"}),
+    ],
+)
+def test_feelings_that_are_no_formula_stay(engine: EmotionEngine, text: str, kept: set[str]) -> None:
+    assert kept <= set(engine.analyze(text, "en").present)
+
+
+def test_every_courtesy_formula_holds_one_of_its_keys() -> None:
+    """The formula is looked for only where a key word occurs: a match without one would be missed."""
+    texts = [
+        *POLITE_COMPLAINTS,
+        "We hope this email finds you well. Thank you very much in advance! Best wishes, Tom",
+        "I would really appreciate any update. Thanks so much for looking into this. Warmest regards",
+        "Kindly reply. Sorry to trouble you. Have a lovely evening. We'd be truly thankful.",
+        "hope you are all keeping well, hope you're having a great week",
+    ]
+    for text in texts:
+        for match in english.COURTESY.finditer(text):
+            words = set(english.re.findall(r"[a-z]+", match[0].lower()))
+            assert words & english.COURTESY_KEYS, match[0]
