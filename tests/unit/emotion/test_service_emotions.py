@@ -260,7 +260,9 @@ def test_every_courtesy_formula_holds_one_of_its_keys() -> None:
             assert words & english.COURTESY_KEYS, match[0]
 
 
-@pytest.mark.parametrize("text", ["洗衣机脱水的时候响得很厉害", "牙疼得厉害，一直约不上号", "新买的T恤掉色掉得太厉害了"])
+@pytest.mark.parametrize(
+    "text", ["洗衣机脱水的时候响得很厉害", "牙疼得厉害，一直约不上号", "新买的T恤掉色掉得太厉害了"]
+)
 def test_chinese_how_badly_is_no_praise(engine: EmotionEngine, text: str) -> None:
     assert not {"joy", "trust"} & set(_present(engine, text))
 
