@@ -30,6 +30,7 @@ from pipeline.domain.emotion.affect import (
 from pipeline.domain.emotion.calibration import shipped_calibration
 from pipeline.domain.emotion.english_complaints import read_complaint
 from pipeline.domain.emotion.english_rules import (
+    CLOSING_THANKS,
     COMPLAINT_IDIOMS,
     CONTRAST_WEIGHT,
     COURTESY,
@@ -318,17 +319,19 @@ def _take_back_praise(
     praise: list[tuple[int, int, float, float]],
     log_odds: list[float],
     taken: Callable[[int, int, bool], bool],
+    emotions: tuple[int, ...] = (_JOY, _TRUST),
 ) -> None:
-    """Take the joy and trust of praise off the sums where ``taken(start, end, mostly_praise)`` says so:
-    praise words of ``strong`` (which then leave it; ``mostly_praise``: joy or trust is the word's strongest
-    evidence) and praise idioms of ``praise`` (always mostly praise)."""
+    """Take the positive evidence of praise off the sums where ``taken(start, end, mostly_praise)`` says so:
+    praise words of ``strong`` (which then leave it, and show no cue; ``mostly_praise``: one of
+    ``emotions`` is the word's strongest evidence) and praise idioms of ``praise`` (always mostly praise:
+    their joy and trust). ``emotions``: the indexes taken back, joy and trust unless told otherwise."""
     kept: list[_Strong] = []
     for feature in strong:
         weights, value, start, end, negated = feature
-        top = max(weights[_JOY], weights[_TRUST])
+        top = max(weights[index] for index in emotions)
         if not negated and top > 0.0 and taken(start, end, weights[8] <= top):
-            log_odds[_JOY] -= max(weights[_JOY], 0.0) * value
-            log_odds[_TRUST] -= max(weights[_TRUST], 0.0) * value
+            for index in emotions:
+                log_odds[index] -= max(weights[index], 0.0) * value
         else:
             kept.append(feature)
     strong[:] = kept
@@ -348,31 +351,27 @@ def _praise_inside_sarcasm(strong: list[_Strong], found: RuleFindings, log_odds:
     _take_back_praise(strong, found.praise, log_odds, inside)
 
 
+# What a courtesy formula's words read as: gladness, trust and hope.
+_POLITE_INDEXES: Final = (_JOY, _TRUST, _ANTICIPATION)
+
+
 def _courtesy_carries_no_feeling(
     text: str, strong: list[_Strong], found: RuleFindings, log_odds: list[float]
 ) -> None:
     """The joy, trust and hope of the words of a courtesy formula ("I hope you're well", "thanks in
-    advance") come off the sums, and those words show no cue: a formula is no feeling (see ``COURTESY``)."""
+    advance", a bare "thanks!" closing a request) come off the sums, and those words show no cue: a formula
+    is no feeling (see ``COURTESY``). Its other words ("sorry to bother you") keep their evidence and cues."""
     spans = [match.span() for match in COURTESY.finditer(text)]
+    closing = CLOSING_THANKS.search(text)
+    if closing is not None and ("?" in text[: closing.start()] or SERVICE_REQUEST.match(text) is not None):
+        spans.append(closing.span())
     if not spans:
         return
-    kept: list[_Strong] = []
-    for feature in strong:
-        weights, value, start, _, negated = feature
-        if negated or not any(first <= start < last for first, last in spans):
-            kept.append(feature)
-            continue
-        for index in _POLITE_INDEXES:
-            log_odds[index] -= max(weights[index], 0.0) * value
-    strong[:] = kept
-    for start, _, joy, trust in found.praise:
-        if any(first <= start < last for first, last in spans):
-            log_odds[_JOY] -= joy
-            log_odds[_TRUST] -= trust
 
+    def inside(start: int, end: int, mostly_praise: bool) -> bool:
+        return any(first <= start < last for first, last in spans)
 
-# What a courtesy formula's words read as: gladness, trust and hope.
-_POLITE_INDEXES: Final = (_JOY, _TRUST, _ANTICIPATION)
+    _take_back_praise(strong, found.praise, log_odds, inside, _POLITE_INDEXES)
 
 
 def _praise_before_complaint(

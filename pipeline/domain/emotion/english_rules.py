@@ -1481,10 +1481,16 @@ COURTESY: Final = re.compile(
     r"|\bkindly\b",
     re.IGNORECASE,
 )
+# A bare thanks that closes a request ("Can I pay by bank transfer? Thanks!") is a formula too; after a
+# report or a fix it is meant, and stays.
+CLOSING_THANKS: Final = re.compile(
+    r"\b(?:many |big )?(?:thanks|thank you|thx|cheers)(?: (?:so|very) much| a lot)?[\s!.,:;)(~-]*$",
+    re.IGNORECASE,
+)
 # Words one of which every courtesy formula holds: the formula is looked for only where one occurs.
 COURTESY_KEYS: Final = frozenset({
     "hope", "grateful", "thankful", "appreciate", "advance", "time", "looking", "regards", "wishes", "bother",
-    "trouble", "day", "weekend", "evening", "kindly",
+    "trouble", "day", "weekend", "evening", "kindly", "thanks", "thank", "thx", "cheers",
 })
 SERVICE_REQUEST: Final = re.compile(
     r"(?:(?:hi|hello|hey|good (?:morning|afternoon|evening)|dear [^,.!?\n]{1,40})"

@@ -254,10 +254,14 @@ def test_every_courtesy_formula_holds_one_of_its_keys() -> None:
         "Kindly reply. Sorry to trouble you. Have a lovely evening. We'd be truly thankful.",
         "hope you are all keeping well, hope you're having a great week",
     ]
-    for text in texts:
-        for match in english.COURTESY.finditer(text):
-            words = set(english.re.findall(r"[a-z]+", match[0].lower()))
-            assert words & english.COURTESY_KEYS, match[0]
+    closings = ["Is it open? Thanks!", "Can you call me? Many thanks :)", "Do you ship to Leeds? Cheers",
+                "Where do I sign? thx", "Any update? Thank you very much."]
+    for text in [*texts, *closings]:
+        for match in [*english.COURTESY.finditer(text), english.CLOSING_THANKS.search(text)]:
+            if match is not None:
+                words = set(english.re.findall(r"[a-z]+", match[0].lower()))
+                assert words & english.COURTESY_KEYS, match[0]
+    assert all(english.CLOSING_THANKS.search(text) is not None for text in closings)
 
 
 @pytest.mark.parametrize(
@@ -269,3 +273,22 @@ def test_chinese_how_badly_is_no_praise(engine: EmotionEngine, text: str) -> Non
 
 def test_chinese_praise_for_skill_stays(engine: EmotionEngine) -> None:
     assert "joy" in _present(engine, "你们家师傅手艺真厉害，十分钟就修好了")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can I pay by bank transfer? Thanks!",
+        "Do you have the jacket in a medium? Many thanks",
+        "Please update my address to 4 Elm Road, thank you.",
+    ],
+)
+def test_a_thanks_that_closes_a_request_is_no_gladness(engine: EmotionEngine, text: str) -> None:
+    assert not {"joy", "trust"} & set(_present(engine, text))
+
+
+@pytest.mark.parametrize(
+    "text", ["The engineer fixed the boiler this morning. Thanks!", "Got my refund today, thank you so much!"]
+)
+def test_a_thanks_after_a_fix_is_meant(engine: EmotionEngine, text: str) -> None:
+    assert {"joy", "trust"} & set(_present(engine, text))
