@@ -42,7 +42,7 @@ import numpy as np
 from matrices import document_matrix, vocabulary_of
 from sklearn.linear_model import LogisticRegression
 
-from pipeline.domain.emotion.english_complaints import complaint_features, complaint_tokens
+from pipeline.domain.emotion.english_complaints import complaint_features, complaint_tokens, weighed
 from pipeline.domain.plutchik import NEGATIVE_EMOTIONS
 from pipeline.evaluation.datasets import iter_rows
 from pipeline.evaluation.splits import complaint_training_row
@@ -146,7 +146,7 @@ def main() -> None:
     args = parser.parse_args()
     fit_and_write(
         load(args.goemotions, args.goemotions_rows),
-        lambda text: complaint_features(complaint_tokens(text)),
+        lambda text: list(filter(weighed, complaint_features(complaint_tokens(text)))),
         args.out,
         {"threshold": args.threshold, "c": args.c},
     )

@@ -1462,6 +1462,19 @@ if any(re.search(r"(?<!\\)[A-Z]", pattern) for pattern in (*SARCASM, *(idiom for
 # opens as a request, those features keep this share of their anticipation and surprise; words of
 # feeling ("would love to try", "can't wait") are not among them and keep theirs.
 REQUEST_SHARE: Final = 0.3
+SERVICE_REQUEST: Final = re.compile(
+    r"(?:(?:hi|hello|hey|good (?:morning|afternoon|evening)|dear [^,.!?\n]{1,40})"
+    r"(?: there| team| all)?[,.!\s]+)?"
+    r"(?:(?:can|could|may) (?:i|we)\b|(?:can|could|would|will) you\b|is it possible\b"
+    r"|(?:do|does|did|is|are|was|will) (?:you|it|the|this|that|there|my|our|i|we)\b"
+    r"|(?:how|where|when|what|which) (?:do|does|can|should|is|are|will|time|long|many|much|documents)\b"
+    r"|(?:i|we)(?:'d| would) like to\b|(?:i|we) (?:need|want|wish) to\b|please\b)",
+    re.IGNORECASE,
+)
+REQUEST_FEATURES: Final = re.compile(
+    r"\?|\b(?:i'd like|would like|like to|i need|i want|can i|can you|is there|do you|is it|will|please"
+    r"|what|how|if)\b"
+)
 
 # Courtesy formulas carry no feeling: "I hope you're well", "I'd be grateful if", "thanks in advance",
 # "kind regards" open and close a complaint as often as a question. Read as joy and trust they made a
@@ -1478,7 +1491,10 @@ COURTESY: Final = re.compile(
     r"|\bthank(?:s| you)(?: (?:so|very) much)? for looking into (?:this|it|that)\b"
     r"|\b(?:kind|best|warm|warmest|many) regards\b|\bbest wishes\b|\bsorry to (?:bother|trouble) you\b"
     r"|\bhave an? (?:nice|good|great|lovely) (?:day|weekend|evening)\b"
-    r"|\bkindly\b",
+    # "Kindly" asking ("kindly send the invoice"), not telling ("the driver kindly carried it upstairs").
+    r"|\bkindly (?:note|let|send|advise|confirm|check|help|look|reply|respond|provide|update|arrange|contact"
+    r"|call|refund|cancel|process|share|investigate|assist|resolve|expedite|do|inform|review|escalate"
+    r"|return|change|correct|issue|revert|acknowledge)\b",
     re.IGNORECASE,
 )
 # A bare thanks that closes a request ("Can I pay by bank transfer? Thanks!") is a formula too; after a
@@ -1492,16 +1508,3 @@ COURTESY_KEYS: Final = frozenset({
     "hope", "grateful", "thankful", "appreciate", "advance", "time", "looking", "regards", "wishes", "bother",
     "trouble", "day", "weekend", "evening", "kindly", "thanks", "thank", "thx", "cheers",
 })
-SERVICE_REQUEST: Final = re.compile(
-    r"(?:(?:hi|hello|hey|good (?:morning|afternoon|evening)|dear [^,.!?\n]{1,40})"
-    r"(?: there| team| all)?[,.!\s]+)?"
-    r"(?:(?:can|could|may) (?:i|we)\b|(?:can|could|would|will) you\b|is it possible\b"
-    r"|(?:do|does|did|is|are|was|will) (?:you|it|the|this|that|there|my|our|i|we)\b"
-    r"|(?:how|where|when|what|which) (?:do|does|can|should|is|are|will|time|long|many|much|documents)\b"
-    r"|(?:i|we)(?:'d| would) like to\b|(?:i|we) (?:need|want|wish) to\b|please\b)",
-    re.IGNORECASE,
-)
-REQUEST_FEATURES: Final = re.compile(
-    r"\?|\b(?:i'd like|would like|like to|i need|i want|can i|can you|is there|do you|is it|will|please"
-    r"|what|how|if)\b"
-)

@@ -20,6 +20,7 @@ from pipeline.domain.emotion.english_complaints import (
     complaint_model,
     complaint_tokens,
     read_complaint,
+    weighed,
 )
 from pipeline.domain.experience import judge_experience
 from pipeline.evaluation.datasets import iter_rows
@@ -64,6 +65,8 @@ def test_the_shipped_model_has_a_threshold_and_reads_questions_and_weeks_as_expe
     assert len(model.weights) > 1000
     # A question is evidence against a complaint; a number of weeks for one.
     assert model.weights["?"] < 0 < model.weights["0 weeks"]
+    # Courtesy words weigh neither way, alone or in a pair (1.10.0).
+    assert not [feature for feature in model.weights if not weighed(feature)]
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import pytest
 from pipeline.domain.emotion import english
 from pipeline.domain.emotion.engine import EmotionEngine, load_engine
 from pipeline.domain.emotion.english import score_english
+from pipeline.domain.emotion.english_complaints import read_complaint
 from pipeline.domain.experience import judge_experience
 
 
@@ -292,3 +293,13 @@ def test_a_thanks_that_closes_a_request_is_no_gladness(engine: EmotionEngine, te
 )
 def test_a_thanks_after_a_fix_is_meant(engine: EmotionEngine, text: str) -> None:
     assert {"joy", "trust"} & set(_present(engine, text))
+
+
+def test_kindly_telling_is_no_formula_and_no_complaint(engine: EmotionEngine) -> None:
+    """"Kindly" asking is a formula; telling what someone did, it is meant. Neither is a complaint: the
+    reading has no weight for courtesy words."""
+    told = "The driver kindly carried the sofa upstairs for us."
+    assert read_complaint(told) is None
+    assert not _bad(engine, told, "en")
+    assert english.COURTESY.search("Kindly send me the invoice.") is not None
+    assert english.COURTESY.search(told) is None
