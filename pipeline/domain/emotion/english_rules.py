@@ -1159,9 +1159,12 @@ _IDIOMS: Final[tuple[_Idiom, ...]] = (
         r" (?:just |recently |accidentally )?(?:lost|broke|dropped|forgot|forgotten|damaged|misplaced|spilled"
         r"|spilt|cracked|smashed|locked myself)\b"
         r"|\b(?:i|we|i've|we've) (?:\w+ )?(?:entered|typed|put|picked|chose|chosen|selected|gave|given|used"
-        r"|wrote|ordered|bought|booked|sent) (?:in )?(?:the |a |an )?wrong\b",
+        r"|wrote|ordered|bought|booked|sent) (?:in )?(?:the |a |an )?wrong\b"
+        # 1.10.0: a name or address the customer got wrong ("I misspelled my surname on the ticket").
+        r"|\b(?:i|we|i've|we've) (?:just |accidentally )?(?:misspel(?:led|t)|mistyped|made a typo)\b",
         {"anger": -2.4, "sadness": -1.8},
-        "lost broke dropped forgot forgotten damaged misplaced spilled spilt cracked smashed locked wrong",
+        "lost broke dropped forgot forgotten damaged misplaced spilled spilt cracked smashed locked wrong "
+        "misspelled misspelt mistyped typo",
     ),
 )
 

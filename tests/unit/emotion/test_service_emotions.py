@@ -303,3 +303,10 @@ def test_kindly_telling_is_no_formula_and_no_complaint(engine: EmotionEngine) ->
     assert not _bad(engine, told, "en")
     assert english.COURTESY.search("Kindly send me the invoice.") is not None
     assert english.COURTESY.search(told) is None
+
+
+def test_a_name_the_customer_misspelled_is_their_own_slip(engine: EmotionEngine) -> None:
+    own = "I misspelled my surname on the booking, it's Kowalski not Kowalsky. Can you correct it?"
+    theirs = "You misspelled my surname on the booking again."
+    assert not _bad(engine, own, "en")
+    assert _bad(engine, theirs, "en")
