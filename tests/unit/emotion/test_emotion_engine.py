@@ -200,7 +200,18 @@ def test_relative_presence_drops_weak_neighbours_of_a_clear_feeling() -> None:
     assert (kept.dominant, kept.scores, kept.valence) == (loose.dominant, loose.scores, loose.valence)
 
 
-@given(st.floats(min_value=0.0, max_value=0.99), st.text(max_size=80))
+# Words of every feeling, so that drawn texts carry several emotions past their thresholds (random text
+# carries none: the property would hold by default).
+_FEELING_WORDS = (
+    "thanks great love happy furious angry scared worried sad crying disgusting gross surprised wow hope "
+    "waiting refund broken late never again not but really ! ? 😡 😢 🙏"
+).split()
+
+
+@given(
+    st.floats(min_value=0.0, max_value=0.99),
+    st.lists(st.sampled_from(_FEELING_WORDS), min_size=1, max_size=12).map(" ".join),
+)
 @settings(max_examples=60, deadline=None)
 def test_relative_presence_keeps_the_dominant_emotion_and_a_subset(share: float, text: str) -> None:
     every = LexiconEngine(Calibration.with_overrides({"en": {"relative_presence": 0.0}}))
