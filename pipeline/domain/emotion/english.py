@@ -341,14 +341,19 @@ def _take_back_praise(
             log_odds[_TRUST] -= trust
 
 
+def _starting_inside(spans: list[tuple[int, int]]) -> Callable[[int, int, bool], bool]:
+    """A ``taken`` for ``_take_back_praise``: praise that starts inside one of ``spans``."""
+
+    def inside(start: int, end: int, mostly_praise: bool) -> bool:
+        return any(first <= start < last for first, last in spans)
+
+    return inside
+
+
 def _praise_inside_sarcasm(strong: list[_Strong], found: RuleFindings, log_odds: list[float]) -> None:
     """Praise a sarcasm marker is made of ("thanks so much for wasting my morning") carries no joy or trust:
     taken off the sums, beside the marker's own evidence, which alone cannot outweigh thanks said twice."""
-
-    def inside(start: int, end: int, mostly_praise: bool) -> bool:
-        return any(first <= start < last for first, last in found.sarcasm)
-
-    _take_back_praise(strong, found.praise, log_odds, inside)
+    _take_back_praise(strong, found.praise, log_odds, _starting_inside(found.sarcasm))
 
 
 # What a courtesy formula's words read as: gladness, trust and hope.
@@ -356,22 +361,18 @@ _POLITE_INDEXES: Final = (_JOY, _TRUST, _ANTICIPATION)
 
 
 def _courtesy_carries_no_feeling(
-    text: str, strong: list[_Strong], found: RuleFindings, log_odds: list[float]
+    text: str, strong: list[_Strong], found: RuleFindings, log_odds: list[float], *, request: bool
 ) -> None:
     """The joy, trust and hope of the words of a courtesy formula ("I hope you're well", "thanks in
     advance", a bare "thanks!" closing a request) come off the sums, and those words show no cue: a formula
-    is no feeling (see ``COURTESY``). Its other words ("sorry to bother you") keep their evidence and cues."""
+    is no feeling (see ``COURTESY``). Its other words ("sorry to bother you") keep their evidence and cues.
+    ``request``: the text opens as a service request (``SERVICE_REQUEST``)."""
     spans = [match.span() for match in COURTESY.finditer(text)]
     closing = CLOSING_THANKS.search(text)
-    if closing is not None and ("?" in text[: closing.start()] or SERVICE_REQUEST.match(text) is not None):
+    if closing is not None and (request or text.find("?", 0, closing.start()) >= 0):
         spans.append(closing.span())
-    if not spans:
-        return
-
-    def inside(start: int, end: int, mostly_praise: bool) -> bool:
-        return any(first <= start < last for first, last in spans)
-
-    _take_back_praise(strong, found.praise, log_odds, inside, _POLITE_INDEXES)
+    if spans:
+        _take_back_praise(strong, found.praise, log_odds, _starting_inside(spans), _POLITE_INDEXES)
 
 
 def _praise_before_complaint(
@@ -655,7 +656,8 @@ def score_english(text: str) -> TextScores:
     """Evidence per primary for English text, with valence, arousal and the cues behind them."""
     words = word_evidence(text)
     log_odds = words.log_odds
-    request = _request_excess(text) if SERVICE_REQUEST.match(text) is not None else None
+    opens_as_request = SERVICE_REQUEST.match(text) is not None
+    request = _request_excess(text) if opens_as_request else None
     rule_cues: list[Cue] = []
     found = _add_rule_evidence(text, words, log_odds, rule_cues)
     if not found.complaint_starts and not found.complaint_asked and not found.own_mishap:
@@ -665,7 +667,7 @@ def score_english(text: str) -> TextScores:
     if found.sarcasm:
         _praise_inside_sarcasm(words.strong, found, log_odds)
     if words.rule_flags & COURTESY_KEY:
-        _courtesy_carries_no_feeling(text, words.strong, found, log_odds)
+        _courtesy_carries_no_feeling(text, words.strong, found, log_odds, request=opens_as_request)
     sarcastic = []
     if found.complaint_starts:
         sarcastic = _praise_before_complaint(text, words.strong, found, log_odds)
