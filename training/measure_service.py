@@ -12,6 +12,10 @@ the text says, so the text rules show in the first count.
 
     python training/measure_service.py tests/data/cs_en_polarity.jsonl tests/data/cs_en_mishaps.jsonl \
         tests/data/cs_zh_polarity.jsonl --customers 600
+
+``--by-category`` adds, for sets whose rows name a category (the blind sets, the written training rows),
+how many verdicts of each category match the label, per part: counts only, so a blind round can be
+measured by category without its rows being read.
 """
 
 from __future__ import annotations
@@ -34,14 +38,28 @@ from pipeline.metrics_port import NullMetrics
 from pipeline.simulation import SimulationConfig, generate
 
 
-def service_set(path: Path, predictor: EnginePredictor) -> dict[str, dict[str, Any]]:
+def service_set(
+    path: Path, predictor: EnginePredictor, by_category: bool = False
+) -> dict[str, dict[str, Any]]:
+    """Bad-F1 per part; with ``by_category``, also the verdicts that match the label per part and category
+    of a set whose rows name one ("polite_complaint": "4/10")."""
     rows = list(iter_rows(path))
     predictions = predictor.predict([Row(row["text"], row["language"]) for row in rows])
     tallies: dict[str, PolarityTally] = {"all": PolarityTally()}
+    right: dict[str, Counter[str]] = {}
+    seen: dict[str, Counter[str]] = {}
     for row, prediction in zip(rows, predictions, strict=True):
         for name in ("all", part_of(row)):
             tallies.setdefault(name, PolarityTally()).add(row["negative"], prediction)
-    return {name: tally.summary() for name, tally in tallies.items()}
+            if by_category and "category" in row:
+                seen.setdefault(name, Counter())[row["category"]] += 1
+                right.setdefault(name, Counter())[row["category"]] += prediction.bad == row["negative"]
+    report: dict[str, dict[str, Any]] = {name: tally.summary() for name, tally in tallies.items()}
+    for name, counts in seen.items():
+        report[name]["right by category"] = {
+            category: f"{right[name][category]}/{total}" for category, total in sorted(counts.items())
+        }
+    return report
 
 
 def part_of(row: dict[str, Any]) -> str:
@@ -72,11 +90,14 @@ def main() -> None:
     parser.add_argument("service_sets", type=Path, nargs="*", help="polarity JSONL files with ids")
     parser.add_argument("--customers", type=int, default=600, help="simulated customers (0: skip)")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--by-category", action="store_true", help="verdicts right per category of each part (counts only)"
+    )
     args = parser.parse_args()
     predictor = EnginePredictor(load_engine())
     report: dict[str, Any] = {"engine": predictor.name}
     for path in args.service_sets:
-        report[path.name] = service_set(path, predictor)
+        report[path.name] = service_set(path, predictor, args.by_category)
     if args.customers:
         report[f"simulator, {args.customers} customers, seed {args.seed}"] = simulated_stories(
             args.customers, args.seed

@@ -16,7 +16,8 @@ probability threshold: 0.6 since 1.9.0 (0.9 before), chosen on the rows it never
 mishap rounds 0.837 at 0.9, 0.919 at 0.6, 0.941 at 0.5; the polarity set's other half 0.907, 0.929, 0.935),
 against the simulator's not-bad English events judged bad (18, 21, 22 of 2,001) and GoEmotions dev rows
 without a negative emotion judged bad (369, 374, 376 of 4,185). With the third round (1.10.0) the same
-sweep gave, at 0.8 / 0.7 / 0.6 / 0.5 / 0.4: held-out rounds 10 and 11 0.824 / 0.873 / 0.919 / 0.947 / 0.961
+sweep (this trainer with ``--threshold``, then ``measure_service.py`` and the GoEmotions count, a temporary
+script) gave, at 0.8 / 0.7 / 0.6 / 0.5 / 0.4: held-out rounds 10 and 11 0.824 / 0.873 / 0.919 / 0.947 / 0.961
 and 0.845 / 0.907 / 0.935 / 0.935 / 0.949, the other half 0.918 / 0.924 / 0.935 / 0.935 / 0.935, the
 simulator 17 / 17 / 20 / 20 / 21, GoEmotions 367 / 368 / 371 / 375 / 381; 0.6 stays, because at 0.5 plain
 statements the tests hold up as neighbours read as complaints ("My grandmother taught me how to bake bread
