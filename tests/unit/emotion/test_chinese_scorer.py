@@ -397,3 +397,44 @@ def test_help_seeking_in_a_request_is_not_worry_but_in_a_post_it_is() -> None:
     posted = score_chinese("怎么办？钱包丢了，身份证也在里面")
     assert asked.raw.get("fear", 0.0) < 0.2
     assert posted.raw.get("fear", 0.0) >= 0.3
+
+
+# Engine 1.11.0: the hand-written lexicon grew by about 1,300 entries and 800 blockers.
+@pytest.mark.parametrize(
+    ("text", "term", "expected"),
+    [
+        ("这种人真是令人发指", "令人发指", "anger"),
+        ("被气到发抖，有完没完", "有完没完", "anger"),
+        ("一股恶臭，看得我反胃", "反胃", "disgust"),
+        ("泪目了，意难平", "意难平", "sadness"),
+        ("走夜路的时候毛骨悚然", "毛骨悚然", "fear"),
+        ("目瞪口呆，完全没想到", "目瞪口呆", "surprise"),
+        ("喜大普奔，终于脱单了", "脱单", "joy"),
+        ("医术高明，尽职尽责", "尽职尽责", "trust"),
+        ("翘首以待，蹲后续", "翘首以待", "anticipation"),
+    ],
+)
+def test_everyday_feeling_words_of_the_larger_lexicon(text: str, term: str, expected: Emotion) -> None:
+    scores = score_chinese(text)
+    assert any(cue.text == term and expected in cue.emotions for cue in scores.cues)
+    assert strongest(scores) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "misread"),
+    [
+        # 老 (very) and 好 (good) read as "very good", 下作 (vile) across 一下 and 作业.
+        ("老师您好，麻烦看一下作业", {"老", "好", "下作"}),
+        ("毕竟是第一次操作这个系统", {"竟", "操"}),  # surprise in 毕竟, a curse in 操作
+        ("一切按要求办理", {"切", "求"}),  # disdain in 一切, longing in 要求
+        ("别人送的草莓味", {"别", "草"}),  # a negator in 别人, a curse in 草莓
+    ],
+)
+def test_one_character_terms_stay_silent_inside_neutral_words(text: str, misread: set[str]) -> None:
+    assert {cue.text for cue in score_chinese(text).cues} & misread == set()
+
+
+def test_a_question_whether_something_is_a_scam_asks_rather_than_complains() -> None:
+    # 是不是 is left to the negator 不是: the question does not state the scam (the simulator asks it).
+    scores = score_chinese("这条短信是不是钓鱼诈骗？谢谢。")
+    assert negative_peak(scores) < 0.3
