@@ -104,6 +104,17 @@ AFTER_CONTRAST_SHARE: Final = 0.5
 ASKING_COMPLAINT: Final = 0.3
 COMPLAINT_EMOTIONS: Final[tuple[Emotion, ...]] = ("anger", "disgust", "sadness")
 _SARCASM_NOTE: Final = "praise in a complaint reads as sarcasm"
+# Courtesy formulas, as written, beside a complaint the text states carry no feeling (1.11.0): "师傅没有来，
+# 也没有电话通知。能否重新安排一个时间？谢谢" is a complaint told politely, not a thankful message. A
+# complaint only asked about (屏幕碎了在保修范围内吗？谢谢), told before a contrast (晚了两天，但是处理得很
+# 好，谢谢) or with its fix keeps the thanks, and so does gratitude a degree word strengthens.
+COURTESY_FORMULAS: Final = frozenset(
+    {"谢谢", "谢谢你", "谢谢你们", "多谢", "谢啦", "感谢", "辛苦了", "麻烦您", "麻烦看", "麻烦了", "麻烦你了"}
+)
+# How much stated complaint (anger, disgust, sadness of the words) silences the formulas.
+COURTESY_COMPLAINT: Final = 0.2
+_COURTESY_NOTE: Final = "courtesy beside a stated complaint carries no feeling"
+_SPACE: Final = ord(" ")
 # A mishap told with its fix (漏发的配件今天补发到了，谢谢) is a story with a good end: thanks beside it are
 # meant and the mishap keeps this share of its weight, unless a sarcasm marker says otherwise.
 FIXED_SHARE: Final = 0.3
@@ -135,7 +146,12 @@ def score_chinese(text: str) -> TextScores:
     spans = chinese_lexicon().spans_of(simplified, points)
     evidence: dict[Emotion, float] = {}
     cues: list[Cue] = []
-    after_contrast = _gather(text, simplified, spans, evidence, cues) if spans else 0
+    after_contrast, silenced = _gather(text, simplified, spans, evidence, cues) if spans else (0, [])
+    if silenced:
+        # The models learnt thanks as praise from reviews: they read the text without the silenced formulas.
+        points = list(points)
+        for start, end in silenced:
+            points[start:end] = [_SPACE] * (end - start)
     # A character three times is found without the open-ended repeat, which costs twice as much per
     # position; the run's full length is read only where one starts.
     tripled = _TRIPLED.search(simplified)
@@ -228,10 +244,11 @@ def _blank(found: re.Match[str]) -> str:
 
 def _gather(
     text: str, simplified: str, spans: list[Span], evidence: dict[Emotion, float], cues: list[Cue]
-) -> int:
+) -> tuple[int, list[tuple[int, int]]]:
     """Add the lexicon's evidence and its cues (emotion words, then the modifiers they used).
 
-    Returns where the clause after the last contrast word starts (0: no contrast).
+    Returns where the clause after the last contrast word starts (0: no contrast) and the spans of the
+    courtesy formulas silenced beside a complaint.
     """
     hits, modifier_spans, segments, after_contrast = _read_spans(simplified, spans)
     if any(hit.span[2].help_seeking for hit in hits) and _asks(simplified, question_mark_anywhere=False):
@@ -239,6 +256,7 @@ def _gather(
             if hit.span[2].help_seeking:
                 hit.emotions = {name: HELP_SEEKING_SHARE * value for name, value in hit.emotions.items()}
     marker = any(hit.span[2].kind == "sarcasm" for hit in hits)
+    silenced: list[tuple[int, int]] = []
     if not marker and _FIXED.search(simplified) is not None:
         # A mishap told with its fix: a story with a good end (see ``_FIXED``).
         for hit in hits:
@@ -246,6 +264,7 @@ def _gather(
                 hit.emotions = {name: FIXED_SHARE * value for name, value in hit.emotions.items()}
     else:
         _turn_sarcastic(simplified, hits, marker)
+        silenced = _silence_courtesy(simplified, hits)
     for hit in hits:
         start, end, entry = hit.span
         emotions = hit.emotions
@@ -257,11 +276,13 @@ def _gather(
         rounded = {emotion: round(value, 3) for emotion, value in emotions.items()}
         if hit.sarcastic:
             cues.append(cue("sarcasm", text[start:end], (start, end), rounded, _SARCASM_NOTE))
+        elif not emotions and entry.term in COURTESY_FORMULAS:
+            cues.append(cue(entry.kind, text[start:end], (start, end), {}, _COURTESY_NOTE))
         else:
             cues.append(cue(entry.kind, text[start:end], (start, end), rounded))
     for start, end, entry in modifier_spans:
         cues.append(cue(entry.kind, text[start:end], (start, end), {}))
-    return after_contrast
+    return after_contrast, silenced
 
 
 def _read_spans(simplified: str, spans: list[Span]) -> tuple[list[_Hit], list[Span], int, int]:
@@ -386,6 +407,37 @@ def _turn_sarcastic(simplified: str, hits: list[_Hit], marker: bool) -> None:
             continue
         hit.emotions = {"anger": praise * 0.5, "disgust": praise * 0.5}
         hit.sarcastic = True
+
+
+def _silence_courtesy(simplified: str, hits: list[_Hit]) -> list[tuple[int, int]]:
+    """Courtesy formulas (``COURTESY_FORMULAS``) as written lose their feeling where the text states a
+    complaint in their clause group or after it (the same reach as sarcasm's); returns their spans."""
+    courtesy = [
+        hit
+        for hit in hits
+        if hit.span[2].term in COURTESY_FORMULAS
+        and not hit.sarcastic
+        and not hit.negated
+        and hit.emotions == dict(hit.span[2].emotions)
+    ]
+    if not courtesy:
+        return []
+    complaint_by_segment: dict[int, float] = {}
+    for hit in hits:
+        if hit.span[2].term in COURTESY_FORMULAS or hit.sarcastic:
+            continue
+        if _in_plain_question(simplified, hit.span[0], hit.span[1]):
+            continue
+        stated = sum(hit.emotions.get(emotion, 0.0) for emotion in COMPLAINT_EMOTIONS)
+        if stated > 0.0:
+            complaint_by_segment[hit.segment] = complaint_by_segment.get(hit.segment, 0.0) + stated
+    silenced: list[tuple[int, int]] = []
+    for hit in courtesy:
+        complaint = sum(value for segment, value in complaint_by_segment.items() if segment >= hit.segment)
+        if complaint >= COURTESY_COMPLAINT:
+            hit.emotions = {}
+            silenced.append((hit.span[0], hit.span[1]))
+    return silenced
 
 
 def _in_plain_question(simplified: str, start: int, end: int) -> bool:

@@ -116,3 +116,36 @@ def test_the_chinese_holdouts_stay_out_of_training() -> None:
     trained = [row for row in polarity if complaint_training_row("cs_zh_polarity", row)]
     assert all(tuning_half(row["id"]) for row in trained)
     assert 0.4 < len(trained) / len(polarity) < 0.6
+
+
+# Engine 1.11.0: courtesy formulas beside a stated complaint carry no feeling.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你好，昨天下午预约的燃气维修师傅没有来，也没有电话通知。能否重新安排一个时间？谢谢",
+        "您好，收到的台灯灯罩上有一道裂缝，麻烦看一下，辛苦了",
+    ],
+)
+def test_a_complaint_told_politely_is_still_bad(engine: EmotionEngine, text: str) -> None:
+    result = engine.analyze(text, "zh")
+    assert judge_experience(result, text=text).experience == "bad"
+    [courtesy] = [cue for cue in result.evidence if cue.text in {"谢谢", "辛苦了"}]
+    assert courtesy.emotions == {}
+    assert courtesy.note == "courtesy beside a stated complaint carries no feeling"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你好，屏幕碎了在保修范围内吗？谢谢",  # the trouble is asked about, not stated
+        "快递晚了两天，但是客服处理得很好，谢谢",  # the complaint ends before a contrast
+        "请问什么时候发货？谢谢",  # no complaint at all
+    ],
+)
+def test_thanks_keep_their_feeling_without_a_stated_complaint_in_their_reach(
+    engine: EmotionEngine, text: str
+) -> None:
+    result = engine.analyze(text, "zh")
+    thanks = [cue for cue in result.evidence if cue.text in {"谢谢", "感谢"}]
+    assert thanks
+    assert all(cue.emotions.get("trust", 0.0) > 0.0 for cue in thanks)
