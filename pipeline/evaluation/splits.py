@@ -83,8 +83,8 @@ BLIND_SETS: Final = frozenset({"cs_en_emotions", "cs_zh_emotions", "cs_en_blind"
 
 def read_for_rules(set_name: str, row: dict[str, object]) -> bool:
     """Whether rules or thresholds may have been written from this row of a blind set: the tuning half of
-    its first round. Later rounds (2 and 3 of the verdict sets, written after the 1.9.0 rules) are never
-    read, only counted."""
+    its first round. Later rounds (2 and 3 of the verdict sets, written after the 1.9.0 rules, 4 after
+    1.11.0's larger Chinese lexicon) are never read, only counted."""
     if set_name not in BLIND_SETS or row.get("round", 1) != 1:
         return False
     return tuning_half(str(row["id"]))
