@@ -262,6 +262,11 @@ def _gather(
         for hit in hits:
             if hit.span[2].kind == "idiom":
                 hit.emotions = {name: FIXED_SHARE * value for name, value in hit.emotions.items()}
+    elif _asks(simplified, question_mark_anywhere=True):
+        # Thanks that close a request are courtesy even after a grave complaint; bare thanks after one
+        # (包裹丢了，谢谢你们。) are bitter.
+        silenced = _silence_courtesy(simplified, hits)
+        _turn_sarcastic(simplified, hits, marker)
     else:
         _turn_sarcastic(simplified, hits, marker)
         silenced = _silence_courtesy(simplified, hits)

@@ -438,3 +438,23 @@ def test_a_question_whether_something_is_a_scam_asks_rather_than_complains() -> 
     # 是不是 is left to the negator 不是: the question does not state the scam (the simulator asks it).
     scores = score_chinese("这条短信是不是钓鱼诈骗？谢谢。")
     assert negative_peak(scores) < 0.3
+
+
+@pytest.mark.parametrize(
+    ("text", "mishap"),
+    [
+        ("课程被取消了也没人通知我们", "也没人通知"),
+        ("快递显示已签收，可我根本没有收到", "根本没有收到"),
+        ("押金到现在还没退，已经过去一个月了", "到现在还没"),
+    ],
+)
+def test_a_flat_report_names_its_mishap(text: str, mishap: str) -> None:
+    # 1.11.0's service mishaps: the failure itself is the evidence an analyst sees, not only a model's lean.
+    scores = score_chinese(text)
+    assert any(cue.kind == "idiom" and cue.text == mishap for cue in scores.cues)
+    assert negative_peak(scores) >= 0.3
+
+
+def test_an_order_not_yet_shipped_is_a_condition_not_a_mishap() -> None:
+    words = {cue.text for cue in score_chinese("还没发货的话麻烦帮我改成黑色").cues}
+    assert "还没发货" not in words
