@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Final
 
@@ -394,18 +394,13 @@ def _turn_sarcastic(simplified: str, hits: list[_Hit], marker: bool) -> None:
     """
     if not any(hit.span[2].sarcastic for hit in hits):
         return
-    complaint_by_segment: dict[int, float] = {}
-    for hit in hits:
-        if hit.span[2].sarcastic or _in_plain_question(simplified, hit.span[0], hit.span[1]):
-            continue
-        for emotion, value in hit.emotions.items():
-            if emotion in NEGATIVE_EMOTIONS:
-                complaint_by_segment[hit.segment] = complaint_by_segment.get(hit.segment, 0.0) + value
+    complaint_within_reach = _stated_complaint(
+        simplified, hits, NEGATIVE_EMOTIONS, lambda hit: not hit.span[2].sarcastic
+    )
     for hit in hits:
         if not hit.span[2].sarcastic or hit.negated:
             continue
-        complaint = sum(value for segment, value in complaint_by_segment.items() if segment >= hit.segment)
-        if complaint < SARCASM_COMPLAINT and not marker:
+        if complaint_within_reach(hit.segment) < SARCASM_COMPLAINT and not marker:
             continue
         praise = hit.emotions.get("joy", 0.0) + hit.emotions.get("trust", 0.0)
         if praise <= 0.0:
@@ -427,22 +422,35 @@ def _silence_courtesy(simplified: str, hits: list[_Hit]) -> list[tuple[int, int]
     ]
     if not courtesy:
         return []
-    complaint_by_segment: dict[int, float] = {}
-    for hit in hits:
-        if hit.span[2].term in COURTESY_FORMULAS or hit.sarcastic:
-            continue
-        if _in_plain_question(simplified, hit.span[0], hit.span[1]):
-            continue
-        stated = sum(hit.emotions.get(emotion, 0.0) for emotion in COMPLAINT_EMOTIONS)
-        if stated > 0.0:
-            complaint_by_segment[hit.segment] = complaint_by_segment.get(hit.segment, 0.0) + stated
+    complaint_within_reach = _stated_complaint(
+        simplified,
+        hits,
+        COMPLAINT_EMOTIONS,
+        lambda hit: hit.span[2].term not in COURTESY_FORMULAS and not hit.sarcastic,
+    )
     silenced: list[tuple[int, int]] = []
     for hit in courtesy:
-        complaint = sum(value for segment, value in complaint_by_segment.items() if segment >= hit.segment)
-        if complaint >= COURTESY_COMPLAINT:
+        if complaint_within_reach(hit.segment) >= COURTESY_COMPLAINT:
             hit.emotions = {}
             silenced.append((hit.span[0], hit.span[1]))
     return silenced
+
+
+def _stated_complaint(
+    simplified: str, hits: list[_Hit], emotions: Collection[Emotion], counted: Callable[[_Hit], bool]
+) -> Callable[[int], float]:
+    """How much complaint the text states within reach of a word in clause group ``segment``: the
+    ``emotions`` of the hits ``counted`` admits, outside plain questions, in that group or a later one
+    (a complaint a contrast closes is the story's start, not the word's context). Sarcasm and courtesy
+    read the same reach."""
+    by_segment: dict[int, float] = {}
+    for hit in hits:
+        if not counted(hit) or _in_plain_question(simplified, hit.span[0], hit.span[1]):
+            continue
+        for emotion, value in hit.emotions.items():
+            if emotion in emotions:
+                by_segment[hit.segment] = by_segment.get(hit.segment, 0.0) + value
+    return lambda segment: sum(value for found, value in by_segment.items() if found >= segment)
 
 
 def _in_plain_question(simplified: str, start: int, end: int) -> bool:
