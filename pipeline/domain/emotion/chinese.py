@@ -111,7 +111,8 @@ _SARCASM_NOTE: Final = "praise in a complaint reads as sarcasm"
 COURTESY_FORMULAS: Final = frozenset(
     {"谢谢", "谢谢你", "谢谢你们", "多谢", "谢啦", "感谢", "辛苦了", "麻烦您", "麻烦看", "麻烦了", "麻烦你了"}
 )
-# How much stated complaint (anger, disgust, sadness of the words) silences the formulas.
+# How much stated complaint (anger, disgust, sadness of the words) silences the formulas: as much as the
+# mildest mishap (在处理中, 0.2), so any stated mishap does; a faint word alone (难, sadness 0.15) does not.
 COURTESY_COMPLAINT: Final = 0.2
 _COURTESY_NOTE: Final = "courtesy beside a stated complaint carries no feeling"
 _SPACE: Final = ord(" ")
@@ -134,6 +135,8 @@ class _Hit:
     segment: int
     negated: bool
     sarcastic: bool = False
+    # A courtesy formula beside a stated complaint: it carries nothing (``_silence_courtesy``).
+    silenced: bool = False
 
 
 def score_chinese(text: str) -> TextScores:
@@ -262,14 +265,16 @@ def _gather(
         for hit in hits:
             if hit.span[2].kind == "idiom":
                 hit.emotions = {name: FIXED_SHARE * value for name, value in hit.emotions.items()}
-    elif _asks(simplified, question_mark_anywhere=True):
+    elif any(hit.span[2].term in COURTESY_FORMULAS for hit in hits) and _asks(
+        simplified, question_mark_anywhere=True
+    ):
         # Thanks that close a request are courtesy even after a grave complaint; bare thanks after one
         # (包裹丢了，谢谢你们。) are bitter.
-        silenced = _silence_courtesy(simplified, hits)
+        _silence_courtesy(simplified, hits)
         _turn_sarcastic(simplified, hits, marker)
     else:
         _turn_sarcastic(simplified, hits, marker)
-        silenced = _silence_courtesy(simplified, hits)
+        _silence_courtesy(simplified, hits)
     for hit in hits:
         start, end, entry = hit.span
         emotions = hit.emotions
@@ -281,7 +286,8 @@ def _gather(
         rounded = {emotion: round(value, 3) for emotion, value in emotions.items()}
         if hit.sarcastic:
             cues.append(cue("sarcasm", text[start:end], (start, end), rounded, _SARCASM_NOTE))
-        elif not emotions and entry.term in COURTESY_FORMULAS:
+        elif hit.silenced:
+            silenced.append((start, end))
             cues.append(cue(entry.kind, text[start:end], (start, end), {}, _COURTESY_NOTE))
         else:
             cues.append(cue(entry.kind, text[start:end], (start, end), rounded))
@@ -409,9 +415,9 @@ def _turn_sarcastic(simplified: str, hits: list[_Hit], marker: bool) -> None:
         hit.sarcastic = True
 
 
-def _silence_courtesy(simplified: str, hits: list[_Hit]) -> list[tuple[int, int]]:
+def _silence_courtesy(simplified: str, hits: list[_Hit]) -> None:
     """Courtesy formulas (``COURTESY_FORMULAS``) as written lose their feeling where the text states a
-    complaint in their clause group or after it (the same reach as sarcasm's); returns their spans."""
+    complaint in their clause group or after it (the same reach as sarcasm's)."""
     courtesy = [
         hit
         for hit in hits
@@ -421,19 +427,17 @@ def _silence_courtesy(simplified: str, hits: list[_Hit]) -> list[tuple[int, int]
         and hit.emotions == dict(hit.span[2].emotions)
     ]
     if not courtesy:
-        return []
+        return
     complaint_within_reach = _stated_complaint(
         simplified,
         hits,
         COMPLAINT_EMOTIONS,
         lambda hit: hit.span[2].term not in COURTESY_FORMULAS and not hit.sarcastic,
     )
-    silenced: list[tuple[int, int]] = []
     for hit in courtesy:
         if complaint_within_reach(hit.segment) >= COURTESY_COMPLAINT:
             hit.emotions = {}
-            silenced.append((hit.span[0], hit.span[1]))
-    return silenced
+            hit.silenced = True
 
 
 def _stated_complaint(
