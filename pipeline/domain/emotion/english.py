@@ -364,12 +364,20 @@ def _courtesy_carries_no_feeling(
     text: str, strong: list[_Strong], found: RuleFindings, log_odds: list[float], *, request: bool
 ) -> None:
     """The joy, trust and hope of the words of a courtesy formula ("I hope you're well", "thanks in
-    advance", a bare "thanks!" closing a request) come off the sums, and those words show no cue: a formula
-    is no feeling (see ``COURTESY``). Its other words ("sorry to bother you") keep their evidence and cues.
-    ``request``: the text opens as a service request (``SERVICE_REQUEST``)."""
+    advance", a bare "thanks!" closing a request or a stated complaint that tells no good outcome) come off
+    the sums, and those words show no cue: a formula is no feeling (see ``COURTESY``). Its other words
+    ("sorry to bother you") keep their evidence and cues. ``request``: the text opens as a service request
+    (``SERVICE_REQUEST``)."""
     spans = [match.span() for match in COURTESY.finditer(text)]
     closing = CLOSING_THANKS.search(text)
-    if closing is not None and (request or text.find("?", 0, closing.start()) >= 0):
+    if closing is not None and (
+        request
+        or text.find("?", 0, closing.start()) >= 0
+        or (
+            any(start < closing.start() for start in found.complaint_starts)
+            and not found.tells_good_outcome(text)
+        )
+    ):
         spans.append(closing.span())
     if spans:
         _take_back_praise(strong, found.praise, log_odds, _starting_inside(spans), _POLITE_INDEXES)

@@ -1500,10 +1500,11 @@ COURTESY: Final = re.compile(
     r"|return|change|correct|issue|revert|acknowledge)\b",
     re.IGNORECASE,
 )
-# A bare thanks that closes a request ("Can I pay by bank transfer? Thanks!") is a formula too; after a
-# report or a fix it is meant, and stays.
+# A bare thanks that closes a request ("Can I pay by bank transfer? Thanks!") or a stated complaint
+# ("Refund still not through. Thanks x", 1.11.0) is a formula too; after a fix or plain praise it is meant.
 CLOSING_THANKS: Final = re.compile(
-    r"\b(?:many |big )?(?:thanks|thank you|thx|cheers)(?: (?:so|very) much| a lot)?[\s!.,:;)(~-]*$",
+    r"\b(?:many |big )?(?:thanks|thank you|thx|cheers)(?: (?:so|very) much| a lot)?[\s!.,:;)(~-]*"
+    r"(?:x+[\s!.]*)?$",
     re.IGNORECASE,
 )
 # Words one of which every courtesy formula holds: the formula is looked for only where one occurs.

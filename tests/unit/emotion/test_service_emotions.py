@@ -246,6 +246,25 @@ def test_feelings_that_are_no_formula_stay(engine: EmotionEngine, text: str, kep
     assert kept <= set(engine.analyze(text, "en").present)
 
 
+# Engine 1.11.0: a bare thanks closing a stated complaint is a formula too, as in Chinese.
+@pytest.mark.parametrize(
+    "text",
+    ["Sorry to chase! Jacket refund still not through. Thanks x", "My parcel still hasn't arrived. Thanks."],
+)
+def test_a_thanks_closing_a_stated_complaint_is_a_formula(engine: EmotionEngine, text: str) -> None:
+    result = engine.analyze(text, "en")
+    assert judge_experience(result, text=text).experience == "bad"
+    assert not {"joy", "trust"} & set(result.present)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The engineer fixed the boiler in an hour after it broke down. Thanks!", "Lovely service, thanks xx"],
+)
+def test_a_thanks_after_a_fix_or_praise_is_meant(engine: EmotionEngine, text: str) -> None:
+    assert {"joy", "trust"} & set(engine.analyze(text, "en").present)
+
+
 def test_every_courtesy_formula_holds_one_of_its_keys() -> None:
     """The formula is looked for only where a key word occurs: a match without one would be missed."""
     texts = [
