@@ -67,12 +67,24 @@ class EmotionTally:
             if emotion in self.gold_seen
         }
 
+    def per_emotion_counts(self) -> dict[str, dict[str, int]]:
+        """Rows labelled with and rows predicted to carry each primary that is either: shows an emotion
+        predicted far more often than labelled, or predicted though the set never labels it."""
+        counts: dict[str, dict[str, int]] = {}
+        for emotion in PRIMARY_EMOTIONS:
+            labelled = self.true_positive[emotion] + self.false_negative[emotion]
+            predicted = self.true_positive[emotion] + self.false_positive[emotion]
+            if labelled or predicted:
+                counts[emotion] = {"labelled": labelled, "predicted": predicted}
+        return counts
+
     def summary(self) -> dict[str, Any]:
         per_emotion = self.per_emotion_f1()
         return {
             "rows": self.rows,
             "macro_f1": sum(per_emotion.values()) / len(per_emotion) if per_emotion else None,
             "per_emotion_f1": per_emotion,
+            "per_emotion_counts": self.per_emotion_counts(),
             "dominant_accuracy": self.dominant_correct / self.single_rows if self.single_rows else None,
             "single_label_rows": self.single_rows,
         }

@@ -43,6 +43,12 @@ def test_emotion_tally_by_hand() -> None:
     assert summary["per_emotion_f1"] == {"joy": 1.0, "trust": 0.0}
     assert summary["macro_f1"] == 0.5
     assert summary["dominant_accuracy"] == 0.5  # single-label rows: joy right, neutral wrong
+    # Counts name every primary labelled or predicted, anger too, though no row labels it.
+    assert summary["per_emotion_counts"] == {
+        "joy": {"labelled": 2, "predicted": 2},
+        "trust": {"labelled": 1, "predicted": 0},
+        "anger": {"labelled": 0, "predicted": 1},
+    }
 
 
 def test_polarity_tally_by_hand() -> None:
