@@ -103,6 +103,7 @@ AFTER_CONTRAST_SHARE: Final = 0.5
 # worried question (有点紧张，术前需要空腹多久？) still asks (1.9.0).
 ASKING_COMPLAINT: Final = 0.3
 COMPLAINT_EMOTIONS: Final[tuple[Emotion, ...]] = ("anger", "disgust", "sadness")
+_GRIEVANCE: Final[tuple[Emotion, ...]] = ("anger", "disgust")
 _SARCASM_NOTE: Final = "praise in a complaint reads as sarcasm"
 # Courtesy formulas, as written, beside a complaint the text states carry no feeling (1.11.0): "师傅没有来，
 # 也没有电话通知。能否重新安排一个时间？谢谢" is a complaint told politely, not a thankful message. A
@@ -401,7 +402,7 @@ def _turn_sarcastic(simplified: str, hits: list[_Hit], marker: bool) -> None:
     if not any(hit.span[2].sarcastic for hit in hits):
         return
     complaint_within_reach = _stated_complaint(
-        simplified, hits, NEGATIVE_EMOTIONS, lambda hit: not hit.span[2].sarcastic
+        simplified, hits, _complaint_part, lambda hit: not hit.span[2].sarcastic
     )
     for hit in hits:
         if not hit.span[2].sarcastic or hit.negated:
@@ -431,7 +432,7 @@ def _silence_courtesy(simplified: str, hits: list[_Hit]) -> None:
     complaint_within_reach = _stated_complaint(
         simplified,
         hits,
-        COMPLAINT_EMOTIONS,
+        _complaint_part,
         lambda hit: hit.span[2].term not in COURTESY_FORMULAS and not hit.sarcastic,
     )
     for hit in courtesy:
@@ -440,19 +441,29 @@ def _silence_courtesy(simplified: str, hits: list[_Hit]) -> None:
             hit.silenced = True
 
 
+def _complaint_part(hit: _Hit) -> Collection[Emotion]:
+    """The emotions of a hit that complain: every negative one of a service idiom (迟到, 还在路上), only
+    anger and disgust of a feeling word. Sadness alone (孤独, 泪如雨下) is a feeling, not a grievance."""
+    return NEGATIVE_EMOTIONS if hit.span[2].kind == "idiom" else _GRIEVANCE
+
+
 def _stated_complaint(
-    simplified: str, hits: list[_Hit], emotions: Collection[Emotion], counted: Callable[[_Hit], bool]
+    simplified: str,
+    hits: list[_Hit],
+    complaining: Callable[[_Hit], Collection[Emotion]],
+    counted: Callable[[_Hit], bool],
 ) -> Callable[[int], float]:
     """How much complaint the text states within reach of a word in clause group ``segment``: the
-    ``emotions`` of the hits ``counted`` admits, outside plain questions, in that group or a later one
-    (a complaint a contrast closes is the story's start, not the word's context). Sarcasm and courtesy
-    read the same reach."""
+    ``complaining`` emotions of the hits ``counted`` admits, outside plain questions, in that group or a
+    later one (a complaint a contrast closes is the story's start, not the word's context). Sarcasm and
+    courtesy read the same reach."""
     by_segment: dict[int, float] = {}
     for hit in hits:
         if not counted(hit) or _in_plain_question(simplified, hit.span[0], hit.span[1]):
             continue
+        grievances = complaining(hit)
         for emotion, value in hit.emotions.items():
-            if emotion in emotions:
+            if emotion in grievances:
                 by_segment[hit.segment] = by_segment.get(hit.segment, 0.0) + value
     return lambda segment: sum(value for found, value in by_segment.items() if found >= segment)
 

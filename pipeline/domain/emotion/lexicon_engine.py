@@ -32,7 +32,7 @@ from pipeline.domain.event import SelectedEmotion, Voice
 from pipeline.domain.labels import EmotionResult, EngineInfo
 
 ENGINE_NAME: Final = "plutchik-linear"
-ENGINE_VERSION: Final = "1.11.0"
+ENGINE_VERSION: Final = "1.12.0"
 
 Scorer = Callable[[str], TextScores]
 

@@ -152,6 +152,29 @@ def test_thanks_after_a_complaint_stated_or_asked_rhetorically_are_sarcasm(text:
     assert any(cue.kind == "sarcasm" for cue in score_chinese(text).cues)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "感谢爸妈一直陪着我，看到这些照片，我哭得泪如雨下",
+        "真幸福啊，可惜醒来还是一个人，好孤独",
+        "谢谢你们的照顾，离别的时候还是很难过",
+    ],
+)
+def test_praise_beside_sadness_alone_is_sincere(text: str) -> None:
+    # Sadness is a feeling, not a grievance: thanks and happiness beside tears or loneliness keep their joy.
+    scores = score_chinese(text)
+    assert not any(cue.kind == "sarcasm" for cue in scores.cues)
+    assert scores.raw.get("joy", 0.0) > 0.0
+
+
+@pytest.mark.parametrize("text", ["太好了，快递又迟到了", "真好，订单还在路上，都半个月了"])
+def test_praise_beside_a_mishap_whose_weight_is_partly_sadness_is_sarcasm(text: str) -> None:
+    # A service idiom (迟到, 还在路上) is a grievance with every negative emotion it carries.
+    scores = score_chinese(text)
+    assert any(cue.kind == "sarcasm" for cue in scores.cues)
+    assert scores.valence < 0.0
+
+
 def test_a_smile_emoticon_is_sarcastic_only_next_to_a_complaint() -> None:
     alone = score_chinese("[微笑]")
     after_complaint = score_chinese("客服一直没人处理[微笑]")

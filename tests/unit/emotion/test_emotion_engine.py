@@ -28,7 +28,7 @@ def _negative_strength(result: EmotionResult) -> float:
 
 def test_engine_names_itself_and_versions_its_data(engine: EmotionEngine) -> None:
     assert engine.info.name == "plutchik-linear"
-    assert engine.info.version.startswith("1.11.0+data.")
+    assert engine.info.version.startswith("1.12.0+data.")
     assert isinstance(engine, EmotionEngine)
 
 
