@@ -83,11 +83,14 @@ BLIND_SETS: Final = frozenset({"cs_en_emotions", "cs_zh_emotions", "cs_en_blind"
 
 def read_for_rules(set_name: str, row: dict[str, object]) -> bool:
     """Whether rules or thresholds may have been written from this row of a blind set: the tuning half of
-    its first round. Later rounds (2 and 3 of the verdict sets, written after the 1.9.0 rules, 4 after
-    1.11.0's larger Chinese lexicon) are never read, only counted."""
-    if set_name not in BLIND_SETS or row.get("round", 1) != 1:
+    its first round, and any row marked ``shown`` (seen in a writer's report or while studying a rule).
+    Later rounds (2 and 3 of the verdict sets, written after the 1.9.0 rules, 4 after 1.11.0's larger
+    Chinese lexicon) are otherwise never read, only counted."""
+    if set_name not in BLIND_SETS:
         return False
-    return tuning_half(str(row["id"]))
+    if row.get("shown"):
+        return True
+    return row.get("round", 1) == 1 and tuning_half(str(row["id"]))
 
 
 def tuning_half(row_id: str) -> bool:

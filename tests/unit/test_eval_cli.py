@@ -100,6 +100,13 @@ def test_a_service_emotion_set_is_scored_on_the_half_no_rule_was_read_from(tmp_p
     later = tmp_path / "cs_en_blind.jsonl"
     later.write_text("".join(json.dumps({**row, "round": 2}) + "\n" for row in rows), encoding="utf-8")
     assert evaluate_file(later, [EnginePredictor(load_engine())])["excluded_training_rows"] == 0
+    # ...except its rows marked as shown (seen in a report or while studying a rule), in any round.
+    shown = tmp_path / "cs_zh_blind.jsonl"
+    shown.write_text(
+        "".join(json.dumps({**row, "round": 4, "shown": n < 3}) + "\n" for n, row in enumerate(rows)),
+        encoding="utf-8",
+    )
+    assert evaluate_file(shown, [EnginePredictor(load_engine())])["excluded_training_rows"] == 3
     # Any other set of the same rows is scored whole.
     other = tmp_path / "cs_en_other.jsonl"
     other.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
