@@ -30,6 +30,7 @@ from pipeline.domain.emotion.affect import (
 from pipeline.domain.emotion.calibration import shipped_calibration
 from pipeline.domain.emotion.english_complaints import read_complaint
 from pipeline.domain.emotion.english_rules import (
+    CHOICE_BEFORE,
     CLOSING_THANKS,
     COMPLAINT_IDIOMS,
     CONTRAST_WEIGHT,
@@ -41,6 +42,7 @@ from pipeline.domain.emotion.english_rules import (
     NEGATION_SCOPE,
     OWN_MISHAP_IDIOMS,
     PRAISE_IDIOMS,
+    QUOTES,
     REQUEST_FEATURES,
     REQUEST_SHARE,
     SARCASM_BY_KEY,
@@ -288,6 +290,8 @@ def _add_rule_evidence(
         markers = frozenset(index for word in words.rule_words for index in SARCASM_BY_KEY.get(word, ()))
         for sarcasm in islice(sarcasm_pattern(markers, ascii_text).finditer(searched), 2):
             span = sarcasm.span()
+            if searched[span[0]] in QUOTES and not _claim_disputed(text, searched, span):
+                continue
             found.sarcasm.append(span)
             cues.append(
                 _rule_cue(
@@ -442,6 +446,18 @@ _NEGATIVE_INDEXES: Final = frozenset(PRIMARY_EMOTIONS.index(emotion) for emotion
 
 
 _SENTENCE_END: Final = re.compile(r"[.!?\n]")
+
+
+def _claim_disputed(text: str, searched: str, span: tuple[int, int]) -> bool:
+    """A quoted claim is disputed where its sentence is stated, not asked, it is not a name (capitalised:
+    "the 'Best Value' bundle") and it names no option the customer chose or switched to ("I selected
+    'express' by mistake" reports a choice, not sarcasm)."""
+    start, end = span
+    return (
+        not text[start + 1 : start + 2].isupper()
+        and _asserted(searched, end)
+        and CHOICE_BEFORE.search(searched, max(0, start - 40), start) is None
+    )
 
 
 def _asserted(text: str, end: int) -> bool:

@@ -97,7 +97,9 @@ _EVERY_MARKER = re.compile("|".join(SARCASM), re.IGNORECASE)
 sarcastic = st.lists(
     st.sampled_from(
         [*VOCABULARY, "yeah right", "oh great", "just perfect", "thanks for nothing", "love how you", "/s",
-         "so helpful not", "thanks a lot for wasting", "cheers", "amazing", "took", "weeks", "only"]
+         "so helpful not", "thanks a lot for wasting", "cheers", "amazing", "took", "weeks", "only",
+         "'fresh'", "'24/7' support", "'in stock'", "'super fast'", "'next-day'", "\"hassle-free\"",
+         "'eco-friendly'", "'within 24 hours'", "'money-back' guarantee"]
     ),
     max_size=20,
 ).map(" ".join)
@@ -269,6 +271,35 @@ def test_praise_that_opens_a_stated_complaint_is_sarcasm(text: str) -> None:
 )
 def test_praise_beside_a_mishap_is_not_sarcasm_when_sincere(text: str) -> None:
     assert not [cue for cue in score_english(text).cues if cue.kind == "sarcasm"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My 'brand new' phone arrived with a scratched screen.",
+        "Loving the 'fresh' bread that was green by Tuesday.",
+        "So much for the \u201chassle-free\u201d returns, I am on my fourth form now.",
+    ],
+)
+def test_a_claim_quoted_back_is_sarcasm(text: str) -> None:
+    scores = score_english(text)
+    assert any(cue.kind == "sarcasm" and cue.text[0] in "'\u201c" for cue in scores.cues)
+    assert scores.valence < -0.3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can I switch to the 'premium' plan?",
+        "I selected 'express' at checkout by mistake, please change it to standard.",
+        "Please add 'Fresh Start' to my order.",
+        "I searched for 'organic' on the app.",
+    ],
+)
+def test_a_quoted_option_name_or_question_is_no_sarcasm(text: str) -> None:
+    scores = score_english(text)
+    assert not [cue for cue in scores.cues if cue.kind == "sarcasm"]
+    assert scores.valence > -0.3
 
 
 def _idioms(text: str) -> list[str]:
