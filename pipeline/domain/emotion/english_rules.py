@@ -116,7 +116,8 @@ _FAULT_WORD_LIST: Final = (
     "crash crashes crashed crashing cracked cracks shattered smashed snapped ripped dented scratched "
     "scratches chipped stained soaked peeling frayed sagging sags wobbly leaking leaks flooded floods "
     "mouldy moldy rotten stale defective faulty damaged disconnected unresponsive corrupted wiped broken "
-    "missing overheats overheating overheated"
+    "missing overheats overheating overheated wobbles wobbling rattles rattling flickers flickering drips "
+    "dripping squeaks squeaking squeaky jammed jams"
 )
 _FAULT_WORDS: Final = (
     rf"\b(?:{'|'.join(_FAULT_WORD_LIST.split())}|torn(?! between))\b|\bflat (?:tyre|tire)\b|\brings? out\b"
@@ -126,10 +127,16 @@ _FAULT_WORDS: Final = (
     r"|\bspel(?:led|t) (?:wrong(?:ly)?|incorrectly)\b|\bmisspel(?:led|t)\b"
     r"|\bbroke (?:down|again|after|within|on (?:the|day)|the first)\b"
     r"|\bkeeps? (?:taking|asking|losing|charging|sending|cancell?ing|deleting|changing|moving|putting)\b"
+    # Told with a hedge, as a polite complaint does (1.12.0): "seems to leak a little", "started to wobble".
+    r"|\b(?:seems?|appears?|started|starts|begun|began|tends?) to (?:leak|crack|wobble|rattle|overheat|crash"
+    r"|freeze|flicker|drip|peel|fray|sag|jam|squeak|fall apart|come apart|come loose|disconnect"
+    r"|be (?:leaking|cracked|broken|faulty|damaged|missing|defective|wobbly|loose|stuck|jammed|chipped"
+    r"|scratched|dented|torn|stained|mouldy|moldy|rotten|stale|off|wrong|incorrect))\b"
 )
 _FAULT_KEYS: Final = (
     f"{_FAULT_WORD_LIST} torn flat rings ring logs log locked cut cuts pixel pixels drops dropping dropped "
-    "hot broke keep keeps spelled spelt misspelled misspelt"
+    "hot broke keep keeps spelled spelt misspelled misspelt seem seems appear appears started starts begun "
+    "began tend tends"
 )
 # The same kind of evidence, each keyed on its own words (a common key word costs a scan of the text):
 # the wrong thing; an expectation cut short; charges for what was never asked for; time it took.

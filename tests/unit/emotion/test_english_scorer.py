@@ -306,6 +306,24 @@ def _idioms(text: str) -> list[str]:
     return [cue.text.lower() for cue in score_english(text).cues if cue.kind == "idiom"]
 
 
+@pytest.mark.parametrize(
+    ("text", "fault"),
+    [
+        ("The shelf has started to wobble after a week.", "started to wobble"),
+        ("My new kettle seems to leak from the base.", "seems to leak"),
+        ("The milk appears to be off, it smells sour.", "appears to be off"),
+    ],
+)
+def test_a_fault_told_with_a_hedge_counts(text: str, fault: str) -> None:
+    assert fault in _idioms(text)
+    assert score_english(text).valence <= -0.3
+
+
+def test_a_hedged_fault_asked_about_or_a_hedge_without_one_is_none() -> None:
+    assert not _idioms("Does the kettle tend to leak if overfilled?")
+    assert not _idioms("It seems to be working now, thanks!")
+
+
 def test_a_fault_named_in_one_word_counts_when_stated_not_when_asked() -> None:
     stated = "The heater arrived with a cracked casing."
     asked = "Is the cracked casing covered by the warranty?"
