@@ -127,6 +127,30 @@ _FIXED: Final = re.compile(
 )
 
 
+# A seller's claim quoted back (这服务真“贴心”, 送来的“新鲜”水果烂了一半) is disputed: sarcasm even with no
+# complaint word beside it (1.12.0). The claims, hand-written, besides any praise word of the lexicon inside
+# the quotes; the quoted span holds at most eight characters (a claim, not a saying or a sentence).
+_QUOTED: Final = re.compile(r"[“「『\"]([^“”「」『』\"]{1,8})[”」』\"]")
+_QUOTE_MARKS: Final = frozenset("“「『\"")
+_QUOTED_CLAIM: Final = re.compile(
+    r"极速|秒到|秒退|秒发|闪电|光速|快速|急速|加急|当日达|次日达|准时|优先|优质|正品|全新|原装|官方|旗舰|专业|贴心|"
+    r"暖心|用心|新鲜|现做|现烤|包邮|免费|免单|优惠|特价|福利|惊喜|实惠|划算|超值|无忧|省心|放心|安心|透明|公道|诚信|"
+    r"靠谱|保障|保修|质保|包退|包换|无理由|终身|尊享|尊贵|贵宾|至尊|豪华|高端|五星|金牌|一流|顶级|人性化|"
+    r"智能|防水|静音|耐用|环保|纯天然|有机|无添加|高效|即时|实时|24小时|全天候|人工|售后"
+)
+# A quoted name right after these is an option or a label the customer chose or looked for, not a claim.
+_QUOTE_CHOICE: Final = re.compile(
+    r"(?:选|选了|选择|选择了|选的|勾选|勾选了|点|点了|点击|点击了|开通|开通了|办理|办理了|办了|升级到|升级成|换成|"
+    r"换到|改成|改为|叫|叫做|名为|名叫|搜|搜索|搜了|输入|输入了|写成|写成了|写的|写着)$"
+)
+# A quoted place or business name (“幸福路”): not a claim.
+_QUOTED_NAME: Final = re.compile(
+    r"(?:路|街|道|巷|村|镇|区|县|市|省|园|苑|城|店|馆|号|楼|栋|座|厦|广场|中心|公司|集团)$"
+)
+QUOTED_CLAIM_WEIGHTS: Final[dict[Emotion, float]] = {"anger": 0.5, "disgust": 0.5}
+_QUOTED_CLAIM_NOTE: Final = "a claim quoted back reads as sarcasm"
+
+
 @dataclass(slots=True)
 class _Hit:
     """An emotion word after its modifiers, before contrast weighting and sarcasm."""
@@ -150,7 +174,13 @@ def score_chinese(text: str) -> TextScores:
     spans = chinese_lexicon().spans_of(simplified, points)
     evidence: dict[Emotion, float] = {}
     cues: list[Cue] = []
-    after_contrast, silenced = _gather(text, simplified, spans, evidence, cues) if spans else (0, [])
+    quoted = _quoted_spans(simplified) if not _QUOTE_MARKS.isdisjoint(simplified) else []
+    if spans:
+        after_contrast, silenced, claims = _gather(text, simplified, spans, evidence, cues, quoted)
+    else:
+        after_contrast, silenced, claims = 0, [], [(start, end) for start, end, named in quoted if named]
+    for start, end in claims:
+        _add_quoted_claim(text, start, end, evidence, cues)
     if silenced:
         # The models learnt thanks as praise from reviews: they read the text without the silenced formulas.
         points = list(points)
@@ -246,9 +276,14 @@ def _blank(found: re.Match[str]) -> str:
     return " " * (found.end() - found.start())
 
 
-def _gather(
-    text: str, simplified: str, spans: list[Span], evidence: dict[Emotion, float], cues: list[Cue]
-) -> tuple[int, list[tuple[int, int]]]:
+def _gather(  # noqa: PLR0917 - one text's readings, passed along
+    text: str,
+    simplified: str,
+    spans: list[Span],
+    evidence: dict[Emotion, float],
+    cues: list[Cue],
+    quoted: list[tuple[int, int, bool]],
+) -> tuple[int, list[tuple[int, int]], list[tuple[int, int]]]:
     """Add the lexicon's evidence and its cues (emotion words, then the modifiers they used).
 
     Returns where the clause after the last contrast word starts (0: no contrast) and the spans of the
@@ -260,6 +295,9 @@ def _gather(
             if hit.span[2].help_seeking:
                 hit.emotions = {name: HELP_SEEKING_SHARE * value for name, value in hit.emotions.items()}
     marker = any(hit.span[2].kind == "sarcasm" for hit in hits)
+    claims = _turn_quoted_praise(hits, quoted) if quoted else []
+    # A claim quoted back speaks in an ironic voice, as 呵呵 does.
+    marker = marker or bool(claims) or any(hit.sarcastic for hit in hits)
     silenced: list[tuple[int, int]] = []
     if not marker and _FIXED.search(simplified) is not None:
         # A mishap told with its fix: a story with a good end (see ``_FIXED``).
@@ -294,7 +332,52 @@ def _gather(
             cues.append(cue(entry.kind, text[start:end], (start, end), rounded))
     for start, end, entry in modifier_spans:
         cues.append(cue(entry.kind, text[start:end], (start, end), {}))
-    return after_contrast, silenced
+    return after_contrast, silenced, claims
+
+
+def _quoted_spans(simplified: str) -> list[tuple[int, int, bool]]:
+    """Quoted spans that may be claims quoted back, each with whether it names a claim (``_QUOTED_CLAIM``):
+    not in a text that asks, not in a plain question, not a chosen option or a searched word, not a name."""
+    if _asks(simplified, question_mark_anywhere=False):
+        return []
+    found: list[tuple[int, int, bool]] = []
+    for match in _QUOTED.finditer(simplified):
+        start, end = match.span()
+        inner = match.group(1)
+        if (
+            _QUOTED_NAME.search(inner) is not None
+            or _QUOTE_CHOICE.search(simplified, max(0, start - 4), start) is not None
+            or _in_plain_question(simplified, start, end)
+        ):
+            continue
+        found.append((start, end, _QUOTED_CLAIM.search(inner) is not None))
+    return found
+
+
+def _turn_quoted_praise(hits: list[_Hit], quoted: list[tuple[int, int, bool]]) -> list[tuple[int, int]]:
+    """Praise inside a quoted claim turns into anger and disgust, as sarcasm does; returns the quoted claims
+    that hold no praise word but name a claim, whose evidence ``_add_quoted_claim`` adds."""
+    bare: list[tuple[int, int]] = []
+    for start, end, named in quoted:
+        turned = False
+        for hit in hits:
+            if hit.negated or not (start <= hit.span[0] and hit.span[1] <= end):
+                continue
+            praise = hit.emotions.get("joy", 0.0) + hit.emotions.get("trust", 0.0)
+            if praise > 0.0:
+                hit.emotions = {"anger": praise * 0.5, "disgust": praise * 0.5}
+                hit.sarcastic = turned = True
+        if not turned and named:
+            bare.append((start, end))
+    return bare
+
+
+def _add_quoted_claim(
+    text: str, start: int, end: int, evidence: dict[Emotion, float], cues: list[Cue]
+) -> None:
+    for emotion, weight in QUOTED_CLAIM_WEIGHTS.items():
+        evidence[emotion] = evidence.get(emotion, 0.0) + weight
+    cues.append(cue("sarcasm", text[start:end], (start, end), dict(QUOTED_CLAIM_WEIGHTS), _QUOTED_CLAIM_NOTE))
 
 
 def _read_spans(simplified: str, spans: list[Span]) -> tuple[list[_Hit], list[Span], int, int]:

@@ -175,6 +175,34 @@ def test_praise_beside_a_mishap_whose_weight_is_partly_sadness_is_sarcasm(text: 
     assert scores.valence < 0.0
 
 
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("你们的“专业”安装师傅把我家墙打了三个洞", "“专业”"),
+        ("申请了「极速退款」，五天了钱还没到", "「极速退款」"),
+        ("送来的“新鲜”水果", "“新鲜”"),
+    ],
+)
+def test_a_claim_quoted_back_is_sarcasm(text: str, quoted: str) -> None:
+    scores = score_chinese(text)
+    assert any(cue.kind == "sarcasm" and cue.text.strip("“”「」") in quoted for cue in scores.cues)
+    assert scores.raw.get("joy", 0.0) == scores.raw.get("trust", 0.0) == 0.0
+    assert scores.valence < 0.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "请问“极速退款”一般多久到账？",
+        "我选了“极速退款”，请帮我确认一下",
+        "收货地址是“幸福路”18号",
+        "能帮我开通“尊享会员”吗",
+    ],
+)
+def test_a_quoted_option_name_or_question_is_no_sarcasm(text: str) -> None:
+    assert not any(cue.kind == "sarcasm" for cue in score_chinese(text).cues)
+
+
 def test_a_smile_emoticon_is_sarcastic_only_next_to_a_complaint() -> None:
     alone = score_chinese("[微笑]")
     after_complaint = score_chinese("客服一直没人处理[微笑]")
