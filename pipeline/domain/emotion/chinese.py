@@ -286,8 +286,9 @@ def _gather(  # noqa: PLR0917 - one text's readings, passed along
 ) -> tuple[int, list[tuple[int, int]], list[tuple[int, int]]]:
     """Add the lexicon's evidence and its cues (emotion words, then the modifiers they used).
 
-    Returns where the clause after the last contrast word starts (0: no contrast) and the spans of the
-    courtesy formulas silenced beside a complaint.
+    Returns where the clause after the last contrast word starts (0: no contrast), the spans of the
+    courtesy formulas silenced beside a complaint, and the claims quoted back (``quoted``, see
+    ``_quoted_spans``) that hold no praise word, whose evidence the caller adds.
     """
     hits, modifier_spans, segments, after_contrast = _read_spans(simplified, spans)
     if any(hit.span[2].help_seeking for hit in hits) and _asks(simplified, question_mark_anywhere=False):
@@ -295,9 +296,11 @@ def _gather(  # noqa: PLR0917 - one text's readings, passed along
             if hit.span[2].help_seeking:
                 hit.emotions = {name: HELP_SEEKING_SHARE * value for name, value in hit.emotions.items()}
     marker = any(hit.span[2].kind == "sarcasm" for hit in hits)
-    claims = _turn_quoted_praise(hits, quoted) if quoted else []
-    # A claim quoted back speaks in an ironic voice, as 呵呵 does.
-    marker = marker or bool(claims) or any(hit.sarcastic for hit in hits)
+    claims: list[tuple[int, int]] = []
+    if quoted:
+        claims = _turn_quoted_praise(hits, quoted)
+        # A claim quoted back speaks in an ironic voice, as 呵呵 does.
+        marker = marker or bool(claims) or any(hit.sarcastic for hit in hits)
     silenced: list[tuple[int, int]] = []
     if not marker and _FIXED.search(simplified) is not None:
         # A mishap told with its fix: a story with a good end (see ``_FIXED``).
@@ -363,10 +366,7 @@ def _turn_quoted_praise(hits: list[_Hit], quoted: list[tuple[int, int, bool]]) -
         for hit in hits:
             if hit.negated or not (start <= hit.span[0] and hit.span[1] <= end):
                 continue
-            praise = hit.emotions.get("joy", 0.0) + hit.emotions.get("trust", 0.0)
-            if praise > 0.0:
-                hit.emotions = {"anger": praise * 0.5, "disgust": praise * 0.5}
-                hit.sarcastic = turned = True
+            turned = _as_sarcasm(hit) or turned
         if not turned and named:
             bare.append((start, end))
     return bare
@@ -492,11 +492,17 @@ def _turn_sarcastic(simplified: str, hits: list[_Hit], marker: bool) -> None:
             continue
         if complaint_within_reach(hit.segment) < SARCASM_COMPLAINT and not marker:
             continue
-        praise = hit.emotions.get("joy", 0.0) + hit.emotions.get("trust", 0.0)
-        if praise <= 0.0:
-            continue
-        hit.emotions = {"anger": praise * 0.5, "disgust": praise * 0.5}
-        hit.sarcastic = True
+        _as_sarcasm(hit)
+
+
+def _as_sarcasm(hit: _Hit) -> bool:
+    """Turn a praise word's joy and trust into anger and disgust; whether it held any."""
+    praise = hit.emotions.get("joy", 0.0) + hit.emotions.get("trust", 0.0)
+    if praise <= 0.0:
+        return False
+    hit.emotions = {"anger": praise * 0.5, "disgust": praise * 0.5}
+    hit.sarcastic = True
+    return True
 
 
 def _silence_courtesy(simplified: str, hits: list[_Hit]) -> None:
