@@ -32,10 +32,12 @@ from pipeline.domain.emotion.english_complaints import read_complaint
 from pipeline.domain.emotion.english_rules import (
     CHOICE_BEFORE,
     CLOSING_THANKS,
+    CLOSING_THANKS_LOWER,
     COMPLAINT_IDIOMS,
     CONTRAST_WEIGHT,
     COURTESY,
     COURTESY_KEYS,
+    COURTESY_LOWER,
     IDIOM_PATTERNS,
     IDIOM_PATTERNS_LOWER,
     IDIOMS_BY_KEY,
@@ -372,8 +374,13 @@ def _courtesy_carries_no_feeling(
     the sums, and those words show no cue: a formula is no feeling (see ``COURTESY``). Its other words
     ("sorry to bother you") keep their evidence and cues. ``request``: the text opens as a service request
     (``SERVICE_REQUEST``)."""
-    spans = [match.span() for match in COURTESY.finditer(text)]
-    closing = CLOSING_THANKS.search(text)
+    # ASCII text is searched lower-cased, without IGNORECASE (twice as fast; same offsets).
+    if text.isascii():
+        searched, courtesy, closing_thanks = text.lower(), COURTESY_LOWER, CLOSING_THANKS_LOWER
+    else:
+        searched, courtesy, closing_thanks = text, COURTESY, CLOSING_THANKS
+    spans = [match.span() for match in courtesy.finditer(searched)]
+    closing = closing_thanks.search(searched)
     if closing is not None and (
         request
         or text.find("?", 0, closing.start()) >= 0

@@ -1538,6 +1538,9 @@ CLOSING_THANKS: Final = re.compile(
     r"(?:x+[\s!.]*)?$",
     re.IGNORECASE,
 )
+# The same patterns for lower-cased ASCII text (IGNORECASE costs twice the time).
+COURTESY_LOWER: Final = re.compile(COURTESY.pattern)
+CLOSING_THANKS_LOWER: Final = re.compile(CLOSING_THANKS.pattern)
 # Words one of which every courtesy formula holds: the formula is looked for only where one occurs.
 COURTESY_KEYS: Final = frozenset({
     "hope", "grateful", "thankful", "appreciate", "advance", "time", "looking", "regards", "wishes", "bother",

@@ -226,7 +226,8 @@ def test_courtesy_does_not_soften_a_polite_complaint(engine: EmotionEngine, text
 def test_without_the_courtesy_rule_the_formulas_read_as_gladness(monkeypatch: pytest.MonkeyPatch) -> None:
     text = POLITE_COMPLAINTS[0]
     polite = score_english(text)
-    monkeypatch.setattr(english, "COURTESY", english.re.compile(r"(?!)"))
+    for name in ("COURTESY", "COURTESY_LOWER"):
+        monkeypatch.setattr(english, name, english.re.compile(r"(?!)"))
     glad = score_english(text)
     assert glad.valence > polite.valence
     assert glad.raw["anticipation"] > polite.raw["anticipation"]
