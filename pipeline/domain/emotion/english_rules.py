@@ -230,6 +230,13 @@ _IDIOMS: Final[tuple[_Idiom, ...]] = (
         "hold",
     ),
     (r"\bon hold (?:again|forever|the whole time)\b", {"anger": 2.6}, "hold"),
+    # The time told first (1.12.0): "45 minutes on hold", "two hours on hold".
+    (
+        r"\b(?:over |almost |nearly |more than )?(?:[2-9]\d|\d{3,}|twenty|thirty|forty|fifty|sixty|ninety)"
+        rf"(?:[- ]\w+)? min(?:ute)?s? on hold\b|\b{_LONG_TIME} on hold\b",
+        {"anger": 2.6},
+        "hold",
+    ),
     (
         rf"\b(?:been )?(?:waiting|waited) (?:for )?(?:over |almost |nearly |more than )?{_LONG_TIME}"
         r"|\b(?:been )?(?:waiting|waited) (?:since|all (?:day|morning|afternoon|evening|night|week))\b"
@@ -1404,9 +1411,14 @@ _SARCASM_MARKERS: Final[tuple[tuple[str, str], ...]] = (
     (r"\bso (?:helpful|useful)\b[^.!?]{0,20}\b(?:not|lol|lmao)\b", "helpful useful"),
     (r"(?:^|\s)/s\b", "s"),
     (
-        r"\b(?:thanks|thank you)(?: so much| very much| a lot| a million)? for (?:wasting|ruining|breaking"
-        r"|losing|ignoring|making me wait|the runaround)\b",
-        "thanks thank",
+        r"\b(?:thanks|thank you|can't thank you enough|cheers|five stars|5 stars|10/10|well done|great job"
+        r"|nice job|good job|nice work|great work|kudos|bravo|props|congrats|congratulations)"
+        r"(?: so much| very much| a lot| a million)? for (?:wasting|ruining|breaking|ignoring"
+        r"|losing (?:my|our|the|all|every)\b|making me wait|keeping me waiting|leaving me|overcharging"
+        r"|double[- ]charging"
+        r"|charging me (?:twice|again|for nothing)|forgetting|messing up|mixing up|sending the wrong|damaging"
+        r"|deleting|blocking|cutting me off|hanging up|putting me on hold|transferring me|the runaround)\b",
+        "thanks thank cheers five 5 10 well great nice good kudos bravo props congrats congratulations",
     ),
     (r"\bthanks a lot\b[^.!?]{0,40}\b(?:for|now)\b[^.!?]{0,40}\b(?:nothing|wasting|ruining|breaking)", "lot"),
     (rf"\bonly (?:took|takes|taking) {_NUMBER} (?:more )?(?:hours?|days?|weeks?|months?|years?)\b", "only"),

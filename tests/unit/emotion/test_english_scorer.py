@@ -99,7 +99,8 @@ sarcastic = st.lists(
         [*VOCABULARY, "yeah right", "oh great", "just perfect", "thanks for nothing", "love how you", "/s",
          "so helpful not", "thanks a lot for wasting", "cheers", "amazing", "took", "weeks", "only",
          "'fresh'", "'24/7' support", "'in stock'", "'super fast'", "'next-day'", "\"hassle-free\"",
-         "'eco-friendly'", "'within 24 hours'", "'money-back' guarantee"]
+         "'eco-friendly'", "'within 24 hours'", "'money-back' guarantee", "five stars for", "10/10 for",
+         "kudos for losing my", "can't thank you enough for wasting", "45 minutes on hold"]
     ),
     max_size=20,
 ).map(" ".join)
@@ -302,6 +303,28 @@ def test_a_quoted_option_name_or_question_is_no_sarcasm(text: str) -> None:
     assert scores.valence > -0.3
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Five stars for making me wait two hours.",
+        "10/10 for losing my suitcase again.",
+        "Kudos for ruining my day.",
+    ],
+)
+def test_praise_for_a_mishap_is_sarcasm(text: str) -> None:
+    scores = score_english(text)
+    assert any(cue.kind == "sarcasm" for cue in scores.cues)
+    assert scores.valence < -0.3
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Well done for losing weight, the coach said.", "Thanks for cancelling my old account as I asked."],
+)
+def test_praise_for_what_was_wanted_is_no_sarcasm(text: str) -> None:
+    assert not any(cue.kind == "sarcasm" for cue in score_english(text).cues)
+
+
 def _idioms(text: str) -> list[str]:
     return [cue.text.lower() for cue in score_english(text).cues if cue.kind == "idiom"]
 
@@ -322,6 +345,10 @@ def test_a_fault_told_with_a_hedge_counts(text: str, fault: str) -> None:
 def test_a_hedged_fault_asked_about_or_a_hedge_without_one_is_none() -> None:
     assert not _idioms("Does the kettle tend to leak if overfilled?")
     assert not _idioms("It seems to be working now, thanks!")
+
+
+def test_time_on_hold_told_first_is_a_complaint() -> None:
+    assert _idioms("Wow, 45 minutes on hold. Impressive.") == ["45 minutes on hold"]
 
 
 def test_a_fault_named_in_one_word_counts_when_stated_not_when_asked() -> None:
