@@ -44,6 +44,8 @@ from pipeline.domain.emotion.english_rules import (
     NEGATION_SCOPE,
     OWN_MISHAP_IDIOMS,
     PRAISE_IDIOMS,
+    QUOTED_CLAIM,
+    QUOTED_CLAIM_LOWER,
     QUOTES,
     REQUEST_FEATURES,
     REQUEST_SHARE,
@@ -291,16 +293,12 @@ def _add_rule_evidence(
     if words.rule_flags & SARCASM_KEY:
         markers = frozenset(index for word in words.rule_words for index in SARCASM_BY_KEY.get(word, ()))
         for sarcasm in islice(sarcasm_pattern(markers, ascii_text).finditer(searched), 2):
-            span = sarcasm.span()
-            if searched[span[0]] in QUOTES and not _claim_disputed(text, searched, span):
-                continue
-            found.sarcasm.append(span)
-            cues.append(
-                _rule_cue(
-                    "sarcasm", text, span, SARCASM_WEIGHTS, halved=halved, log_odds=log_odds,
-                    stated=_asserted(text, span[1]),
-                )
-            )
+            _add_sarcasm(text, sarcasm.span(), found=found, halved=halved, log_odds=log_odds, cues=cues)
+    if "'" in searched or not QUOTES.isdisjoint(searched):
+        claims = (QUOTED_CLAIM_LOWER if ascii_text else QUOTED_CLAIM).finditer(searched)
+        disputed = (match for match in claims if _claim_disputed(text, searched, match.span()))
+        for claim in islice(disputed, 2):
+            _add_sarcasm(text, claim.span(), found=found, halved=halved, log_odds=log_odds, cues=cues)
     for symbol in find_symbols(text):
         for emotion, weight in symbol.weights.items():
             log_odds[_EMOTION_INDEX[emotion]] += weight
@@ -453,6 +451,24 @@ _NEGATIVE_INDEXES: Final = frozenset(PRIMARY_EMOTIONS.index(emotion) for emotion
 
 
 _SENTENCE_END: Final = re.compile(r"[.!?\n]")
+
+
+def _add_sarcasm(
+    text: str,
+    span: tuple[int, int],
+    *,
+    found: RuleFindings,
+    halved: list[tuple[int, int]],
+    log_odds: list[float],
+    cues: list[Cue],
+) -> None:
+    found.sarcasm.append(span)
+    cues.append(
+        _rule_cue(
+            "sarcasm", text, span, SARCASM_WEIGHTS, halved=halved, log_odds=log_odds,
+            stated=_asserted(text, span[1]),
+        )
+    )
 
 
 def _claim_disputed(text: str, searched: str, span: tuple[int, int]) -> bool:
