@@ -46,7 +46,6 @@ from pipeline.domain.emotion.english_rules import (
     PRAISE_IDIOMS,
     QUOTED_CLAIM,
     QUOTED_CLAIM_LOWER,
-    QUOTES,
     REQUEST_FEATURES,
     REQUEST_SHARE,
     SARCASM_BY_KEY,
@@ -294,7 +293,7 @@ def _add_rule_evidence(
         markers = frozenset(index for word in words.rule_words for index in SARCASM_BY_KEY.get(word, ()))
         for sarcasm in islice(sarcasm_pattern(markers, ascii_text).finditer(searched), 2):
             _add_sarcasm(text, sarcasm.span(), found=found, halved=halved, log_odds=log_odds, cues=cues)
-    if "'" in searched or not QUOTES.isdisjoint(searched):
+    if "'" in searched or '"' in searched or "‘" in searched or "“" in searched:
         claims = (QUOTED_CLAIM_LOWER if ascii_text else QUOTED_CLAIM).finditer(searched)
         disputed = (match for match in claims if _claim_disputed(text, searched, match.span()))
         for claim in islice(disputed, 2):

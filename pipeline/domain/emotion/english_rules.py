@@ -1395,7 +1395,6 @@ CHOICE_BEFORE: Final = re.compile(
     r"|opt(?:ed)? for|sign(?:ed)? up for|search(?:ed|ing)? for|typ(?:e|ed|ing)|enter(?:ed|ing)?|called|named)"
     r"(?: (?:the|a|an|your|my|our|option|plan|button|box))*\W*$"
 )
-QUOTES: Final = frozenset("'‘\"“")
 # Positive words said with a roll of the eyes; they move evidence from joy and trust to anger and disgust.
 _SARCASM_MARKERS: Final[tuple[tuple[str, str], ...]] = (
     (r"\byeah,? right\b", "right"),
