@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,9 @@ class _Stamps:
     enriched_ms: list[float] = field(default_factory=list)
     enriched_seen: set[str] = field(default_factory=set)
     alerts_seen: int = 0
+    # Per enriched record: when it was sent, when the worker produced its enriched record
+    # (``processed_at``) and when it was received: where a slow record spent its time.
+    legs: list[tuple[float, float, float]] = field(default_factory=list)
 
     def latency_ms(self, event_id: str, received_at: float) -> float | None:
         sent = self.sent_at.get(event_id)
@@ -110,6 +114,34 @@ def percentiles(values: Sequence[float]) -> dict[str, float | int | None]:
             "p99": round(cuts[98], 1), "max": round(max(values), 1)}
 
 
+def legs_summary(stamps: _Stamps) -> dict[str, Any]:
+    """Where enriched records spent their time: sent to processed (the consumer's fetch, the worker's queue
+    and its work) and processed to received (the wait for the batch's acknowledgements, the broker, the
+    bench's consumer); and the three slowest seconds of sending, each with its slowest record's legs."""
+    if not stamps.legs:
+        return {}
+    by_second: dict[int, tuple[float, float, float]] = {}
+    for sent, processed, received in stamps.legs:
+        second = int(sent - stamps.counted_from)
+        legs = ((received - sent) * 1000, (processed - sent) * 1000, (received - processed) * 1000)
+        if second not in by_second or legs[0] > by_second[second][0]:
+            by_second[second] = legs
+    slowest = sorted(by_second.items(), key=lambda item: item[1][0], reverse=True)[:3]
+    return {
+        "sent_to_processed_ms": percentiles(
+            [(processed - sent) * 1000 for sent, processed, _ in stamps.legs]
+        ),
+        "processed_to_received_ms": percentiles(
+            [(received - processed) * 1000 for _, processed, received in stamps.legs]
+        ),
+        "slowest_seconds": [
+            {"second": second, "total_ms": round(total, 1), "sent_to_processed_ms": round(work, 1),
+             "processed_to_received_ms": round(delivery, 1)}
+            for second, (total, work, delivery) in slowest
+        ],
+    }
+
+
 async def _collect(
     bootstrap: str, topics: TopicSet, partitions: int, stamps: _Stamps, stop: asyncio.Event
 ) -> None:
@@ -135,13 +167,18 @@ def _record(stamps: _Stamps, is_alert: bool, value: bytes, received_at: float) -
         if latency is not None:
             stamps.alert_ms.append(latency)
         return
-    event = orjson.loads(value).get("event", {})
+    record = orjson.loads(value)
+    event = record.get("event", {})
     event_id = event.get("event_id") if isinstance(event, dict) else None
     if isinstance(event_id, str) and event_id not in stamps.enriched_seen:
         stamps.enriched_seen.add(event_id)
         latency = stamps.latency_ms(event_id, received_at)
         if latency is not None:
             stamps.enriched_ms.append(latency)
+            processed_at = record.get("processed_at")
+            if isinstance(processed_at, str):
+                processed = datetime.fromisoformat(processed_at).timestamp()
+                stamps.legs.append((stamps.sent_at[event_id], processed, received_at))
 
 
 async def _offer(
@@ -219,6 +256,7 @@ def alert_latency(
         "alerts_seen": stamps.alerts_seen,
         "alert_latency_ms": percentiles(stamps.alert_ms),
         "enriched_latency_ms": percentiles(stamps.enriched_ms),
+        "enriched_legs": legs_summary(stamps),
         "enriched_seen": len(stamps.enriched_seen),
         "expected_enriched": expected_enriched,
         "worker_cpu_utilisation": round(cpu_used / wall, 2) if wall > 0 else None,
