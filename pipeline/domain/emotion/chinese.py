@@ -139,9 +139,11 @@ _QUOTED_CLAIM: Final = re.compile(
 )
 # A quoted name right after these is an option or a label the customer chose or looked for, not a claim.
 _QUOTE_CHOICE: Final = re.compile(
-    r"(?:选|选了|选择|选择了|选的|勾选|勾选了|点|点了|点击|点击了|开通|开通了|办理|办理了|办了|升级到|升级成|换成|"
+    r"(?:选|选了|选择|选择了|选的|勾选|勾选了|点了|点击|点击了|开通|开通了|办理|办理了|办了|升级到|升级成|换成|"
     r"换到|改成|改为|叫|叫做|名为|名叫|搜|搜索|搜了|输入|输入了|写成|写成了|写的|写着)$"
 )
+# "So-called" before the quotes disputes whatever they hold, asked or not (这也叫“专业”？, 所谓的“售后”).
+_SO_CALLED: Final = re.compile(r"(?:所谓|所谓的|这也叫|这就叫|这也算|也配叫|号称|自称|美其名曰)$")
 # A quoted place or business name (“幸福路”): not a claim.
 _QUOTED_NAME: Final = re.compile(
     r"(?:路|街|道|巷|村|镇|区|县|市|省|园|苑|城|店|馆|号|楼|栋|座|厦|广场|中心|公司|集团)$"
@@ -182,8 +184,10 @@ def score_chinese(text: str) -> TextScores:
         after_contrast, silenced, claims = 0, [], [(start, end) for start, end, named in quoted if named]
     for start, end in claims:
         _add_quoted_claim(text, start, end, evidence, cues)
+        silenced.append((start, end))
     if silenced:
-        # The models learnt thanks as praise from reviews: they read the text without the silenced formulas.
+        # The models learnt thanks and claims as praise from reviews: they read the text without the silenced
+        # formulas and the claims quoted back.
         points = list(points)
         for start, end in silenced:
             points[start:end] = [_SPACE] * (end - start)
@@ -287,9 +291,10 @@ def _gather(  # noqa: PLR0917 - one text's readings, passed along
 ) -> tuple[int, list[tuple[int, int]], list[tuple[int, int]]]:
     """Add the lexicon's evidence and its cues (emotion words, then the modifiers they used).
 
-    Returns where the clause after the last contrast word starts (0: no contrast), the spans of the
-    courtesy formulas silenced beside a complaint, and the claims quoted back (``quoted``, see
-    ``_quoted_spans``) that hold no praise word, whose evidence the caller adds.
+    Returns where the clause after the last contrast word starts (0: no contrast), the spans the models
+    must not read (courtesy formulas silenced beside a complaint, claims quoted back whose praise was
+    turned), and the claims quoted back (``quoted``, see ``_quoted_spans``) that hold no praise word, whose
+    evidence the caller adds.
     """
     hits, modifier_spans, segments, after_contrast = _read_spans(simplified, spans)
     if any(hit.span[2].help_seeking for hit in hits) and _asks(simplified, question_mark_anywhere=False):
@@ -298,11 +303,12 @@ def _gather(  # noqa: PLR0917 - one text's readings, passed along
                 hit.emotions = {name: HELP_SEEKING_SHARE * value for name, value in hit.emotions.items()}
     marker = any(hit.span[2].kind == "sarcasm" for hit in hits)
     claims: list[tuple[int, int]] = []
-    if quoted:
-        claims = _turn_quoted_praise(hits, quoted)
-        # A claim quoted back speaks in an ironic voice, as 呵呵 does.
-        marker = marker or bool(claims) or any(hit.sarcastic for hit in hits)
     silenced: list[tuple[int, int]] = []
+    if quoted:
+        claims, turned = _turn_quoted_praise(hits, quoted)
+        silenced.extend(turned)
+        # A claim quoted back speaks in an ironic voice, as 呵呵 does.
+        marker = marker or bool(claims) or bool(turned)
     if not marker and _FIXED.search(simplified) is not None:
         # A mishap told with its fix: a story with a good end (see ``_FIXED``).
         for hit in hits:
@@ -340,17 +346,22 @@ def _gather(  # noqa: PLR0917 - one text's readings, passed along
 
 
 def _quoted_spans(simplified: str) -> list[tuple[int, int, bool]]:
-    """Quoted spans that may be claims quoted back, each with whether it names a claim (``_QUOTED_CLAIM``):
-    not in a text that asks, not in a plain question, not a chosen option or a searched word, not a name."""
-    if _asks(simplified, question_mark_anywhere=False):
-        return []
+    """Quoted spans that may be claims quoted back, each with whether it names a claim (``_QUOTED_CLAIM``, or
+    anything after a "so-called"): not in a text that asks, not in a plain question, not a chosen option or
+    a searched word, not a name; after a "so-called" (``_SO_CALLED``) always."""
+    asks = _asks(simplified, question_mark_anywhere=False)
     found: list[tuple[int, int, bool]] = []
     for match in _QUOTED.finditer(simplified):
         start, end = match.span()
+        before = max(0, start - 5)
+        if _SO_CALLED.search(simplified, before, start) is not None:
+            found.append((start, end, True))
+            continue
         inner = match.group(1)
         if (
-            _QUOTED_NAME.search(inner) is not None
-            or _QUOTE_CHOICE.search(simplified, max(0, start - 4), start) is not None
+            asks
+            or _QUOTED_NAME.search(inner) is not None
+            or _QUOTE_CHOICE.search(simplified, before, start) is not None
             or _in_plain_question(simplified, start, end)
         ):
             continue
@@ -358,19 +369,25 @@ def _quoted_spans(simplified: str) -> list[tuple[int, int, bool]]:
     return found
 
 
-def _turn_quoted_praise(hits: list[_Hit], quoted: list[tuple[int, int, bool]]) -> list[tuple[int, int]]:
-    """Praise inside a quoted claim turns into anger and disgust, as sarcasm does; returns the quoted claims
-    that hold no praise word but name a claim, whose evidence ``_add_quoted_claim`` adds."""
+def _turn_quoted_praise(
+    hits: list[_Hit], quoted: list[tuple[int, int, bool]]
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Praise inside a quoted claim turns into anger and disgust, as sarcasm does. Returns the quoted claims
+    that hold no praise word but name a claim (``_add_quoted_claim`` adds their evidence), and those whose
+    praise was turned."""
     bare: list[tuple[int, int]] = []
+    turned: list[tuple[int, int]] = []
     for start, end, named in quoted:
-        turned = False
+        praise = False
         for hit in hits:
             if hit.negated or not (start <= hit.span[0] and hit.span[1] <= end):
                 continue
-            turned = _as_sarcasm(hit) or turned
-        if not turned and named:
+            praise = _as_sarcasm(hit) or praise
+        if praise:
+            turned.append((start, end))
+        elif named:
             bare.append((start, end))
-    return bare
+    return bare, turned
 
 
 def _add_quoted_claim(

@@ -181,6 +181,8 @@ def test_praise_beside_a_mishap_whose_weight_is_partly_sadness_is_sarcasm(text: 
         ("你们的“专业”安装师傅把我家墙打了三个洞", "“专业”"),
         ("申请了「极速退款」，五天了钱还没到", "「极速退款」"),
         ("送来的“新鲜”水果", "“新鲜”"),
+        ("这也叫“专业”？墙上打了三个洞", "“专业”"),
+        ("号称“全网最低价”，比别家贵了五十", "“全网最低价”"),
     ],
 )
 def test_a_claim_quoted_back_is_sarcasm(text: str, quoted: str) -> None:
@@ -197,6 +199,7 @@ def test_a_claim_quoted_back_is_sarcasm(text: str, quoted: str) -> None:
         "我选了“极速退款”，请帮我确认一下",
         "收货地址是“幸福路”18号",
         "能帮我开通“尊享会员”吗",
+        "他们家的招牌菜叫“幸福小炒”，很好吃",
     ],
 )
 def test_a_quoted_option_name_or_question_is_no_sarcasm(text: str) -> None:
