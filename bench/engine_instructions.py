@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -37,7 +36,7 @@ def _count(data: list[Path], limit: int, passes: int, scratch: Path) -> tuple[in
         sys.executable, __file__, "--inner", "--passes", str(passes), "--limit", str(limit),
         "--data", *map(str, data),
     ]
-    finished = subprocess.run(command, capture_output=True, text=True, check=True, env=os.environ.copy())
+    finished = subprocess.run(command, capture_output=True, text=True, check=True)
     found = _COLLECTED.search(finished.stderr)
     if found is None:
         raise RuntimeError(f"valgrind reported no instruction count:\n{finished.stderr[-2000:]}")
