@@ -112,8 +112,8 @@ _SARCASM_NOTE: Final = "praise in a complaint reads as sarcasm"
 COURTESY_FORMULAS: Final = frozenset(
     {"谢谢", "谢谢你", "谢谢你们", "多谢", "谢啦", "感谢", "辛苦了", "麻烦您", "麻烦看", "麻烦了", "麻烦你了"}
 )
-# How much stated complaint (anger, disgust, sadness of the words) silences the formulas: as much as the
-# mildest mishap (在处理中, 0.2), so any stated mishap does; a faint word alone (难, sadness 0.15) does not.
+# How much stated complaint (the grievances of ``_complaint_part``) silences the formulas: as much as the
+# mildest mishap (在处理中, 0.2), so any stated mishap does; a faint word alone does not.
 COURTESY_COMPLAINT: Final = 0.2
 _COURTESY_NOTE: Final = "courtesy beside a stated complaint carries no feeling"
 _SPACE: Final = ord(" ")
@@ -502,9 +502,7 @@ def _turn_sarcastic(simplified: str, hits: list[_Hit], marker: bool) -> None:
     """
     if not any(hit.span[2].sarcastic for hit in hits):
         return
-    complaint_within_reach = _stated_complaint(
-        simplified, hits, _complaint_part, lambda hit: not hit.span[2].sarcastic
-    )
+    complaint_within_reach = _stated_complaint(simplified, hits, lambda hit: not hit.span[2].sarcastic)
     for hit in hits:
         if not hit.span[2].sarcastic or hit.negated:
             continue
@@ -537,10 +535,7 @@ def _silence_courtesy(simplified: str, hits: list[_Hit]) -> None:
     if not courtesy:
         return
     complaint_within_reach = _stated_complaint(
-        simplified,
-        hits,
-        _complaint_part,
-        lambda hit: hit.span[2].term not in COURTESY_FORMULAS and not hit.sarcastic,
+        simplified, hits, lambda hit: hit.span[2].term not in COURTESY_FORMULAS and not hit.sarcastic
     )
     for hit in courtesy:
         if complaint_within_reach(hit.segment) >= COURTESY_COMPLAINT:
@@ -555,20 +550,17 @@ def _complaint_part(hit: _Hit) -> Collection[Emotion]:
 
 
 def _stated_complaint(
-    simplified: str,
-    hits: list[_Hit],
-    complaining: Callable[[_Hit], Collection[Emotion]],
-    counted: Callable[[_Hit], bool],
+    simplified: str, hits: list[_Hit], counted: Callable[[_Hit], bool]
 ) -> Callable[[int], float]:
-    """How much complaint the text states within reach of a word in clause group ``segment``: the
-    ``complaining`` emotions of the hits ``counted`` admits, outside plain questions, in that group or a
-    later one (a complaint a contrast closes is the story's start, not the word's context). Sarcasm and
-    courtesy read the same reach."""
+    """How much complaint the text states within reach of a word in clause group ``segment``: the grievances
+    (``_complaint_part``) of the hits ``counted`` admits, outside plain questions, in that group or a later
+    one (a complaint a contrast closes is the story's start, not the word's context). Sarcasm and courtesy
+    read the same reach."""
     by_segment: dict[int, float] = {}
     for hit in hits:
         if not counted(hit) or _in_plain_question(simplified, hit.span[0], hit.span[1]):
             continue
-        grievances = complaining(hit)
+        grievances = _complaint_part(hit)
         for emotion, value in hit.emotions.items():
             if emotion in grievances:
                 by_segment[hit.segment] = by_segment.get(hit.segment, 0.0) + value
