@@ -66,8 +66,8 @@ def part_of(row: dict[str, Any]) -> str:
     """The half of a set split by id, or the round of a set written in rounds (each read after it was
     measured, so only a round's figure before the rules it prompted is a measure of generalisation)."""
     if "round" in row:
-        # A few rows of a blind round were shown in its writer's report: counted apart, so that the
-        # round's own figure is over rows nobody read.
+        # Rows marked shown (seen in a writer's report or while studying a rule; ``read_for_rules`` leaves
+        # them out of eval too) are counted apart, so that the round's own figure is over rows nobody read.
         return f"round {row['round']}" + (", shown" if row.get("shown") else "")
     return "tuning half" if tuning_half(str(row["id"])) else "other half"
 
