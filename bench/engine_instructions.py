@@ -3,8 +3,9 @@
 On a shared machine the texts-per-second figures of ``bench_emotion.py`` move by 10 to 15% from run to run
 with the load of other processes, more than most changes to the engine. The number of instructions a
 pass over the same texts executes does not: it compares two revisions exactly (not how fast a core runs
-them). This runs the engine under ``valgrind --tool=callgrind`` twice, once analysing every text once and
-once only loading the engine and reading the texts, and reports the difference per text.
+them; the hash seed is fixed, so a revision gives the same count every time). This runs the engine under
+``valgrind --tool=callgrind`` twice, once analysing every text once and once only loading the engine and
+reading the texts, and reports the difference per text.
 
     python bench/engine_instructions.py --data ../shared/data/dev/emotion-en-goemotions-dev.jsonl.gz
     PYTHONPATH=/path/to/worktree python bench/engine_instructions.py --data ...   # another revision
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -36,7 +38,9 @@ def _count(data: list[Path], limit: int, passes: int, scratch: Path) -> tuple[in
         sys.executable, __file__, "--inner", "--passes", str(passes), "--limit", str(limit),
         "--data", *map(str, data),
     ]
-    finished = subprocess.run(command, capture_output=True, text=True, check=True)
+    # Sets and dicts of strings iterate in an order the hash seed picks, which moves the count a little.
+    environment = {**os.environ, "PYTHONHASHSEED": "0"}
+    finished = subprocess.run(command, capture_output=True, text=True, check=True, env=environment)
     found = _COLLECTED.search(finished.stderr)
     if found is None:
         raise RuntimeError(f"valgrind reported no instruction count:\n{finished.stderr[-2000:]}")
